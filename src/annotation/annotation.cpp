@@ -1,0 +1,102 @@
+#include "annotation/annotation.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace kaniko {
+
+namespace {
+
+// Annotations are rendered as Markdown with HTML; anything from the build goes in escaped.
+std::string escape_html(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+    return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                       [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
+                                                   std::tolower(static_cast<unsigned char>(b)); }) != haystack.end();
+}
+
+bool any_line_contains(const std::vector<std::string>& lines, std::string_view needle) {
+    return std::any_of(lines.begin(), lines.end(), [&](const std::string& line) { return contains(line, needle); });
+}
+
+std::string code_list(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += fmt::format("<li><code>{}</code></li>", escape_html(item));
+    return out;
+}
+
+}  // namespace
+
+std::string format_duration(std::chrono::seconds elapsed) {
+    const auto total = elapsed.count();
+    if (total < 60) return fmt::format("{}s", total);
+    if (total < 3600) return fmt::format("{}m {:02}s", total / 60, total % 60);
+    return fmt::format("{}h {:02}m", total / 3600, total % 3600 / 60);
+}
+
+std::string success_annotation(const SuccessReport& report) {
+    const auto pinned = fmt::format("{}@{}", report.repository, report.digest);
+    std::string body = fmt::format("<h4>:kaniko: {} <code>{}</code> in {}</h4>\n", report.pushed ? "Pushed" : "Built",
+                                   escape_html(report.repository), format_duration(report.elapsed));
+    body += fmt::format("<p>{}</p><ul>{}</ul>\n", report.pushed ? "Tags:" : "Built without pushing; tags:",
+                        code_list(report.destinations));
+    body += fmt::format("<p>Digest: <code>{}</code></p>\n", escape_html(report.digest));
+    if (report.pushed) body += fmt::format("<pre><code>docker pull {}</code></pre>\n", escape_html(pinned));
+    return body;
+}
+
+std::optional<std::string> failure_hint(const FailureReport& report) {
+    // Docker's own failures (125) come before the executor could print anything of its own.
+    if (report.exit_code == 125 && (any_line_contains(report.tail, "Unable to find image") ||
+                                    any_line_contains(report.tail, "pull access denied"))) {
+        return fmt::format("Docker could not pull the executor image <code>{}</code>. Point <code>kaniko-image</code> "
+                           "(or <code>KANIKO_IMAGE</code>) at a copy this agent can pull.",
+                           escape_html(report.executor_image));
+    }
+    if (any_line_contains(report.tail, "Invalid 'aud' claim") || any_line_contains(report.tail, "invalid aud")) {
+        return fmt::format("The registry rejected the token's audience <code>{}</code>. Check the package registry's "
+                           "OIDC policy in Buildkite (it must be set up for this ecosystem and allow this pipeline), "
+                           "and set <code>oidc-audience</code> if the registry expects another URL.",
+                           escape_html(report.audience));
+    }
+    const bool denied = any_line_contains(report.tail, "unauthorized") || any_line_contains(report.tail, "forbidden") ||
+                        any_line_contains(report.tail, "denied") || any_line_contains(report.tail, "401 ") ||
+                        any_line_contains(report.tail, "403 ");
+    if (!denied) return std::nullopt;
+    if (report.auth == Auth::oidc) {
+        return fmt::format("The registry refused the credentials (401/403). The OIDC audience must be exactly "
+                           "<code>{}</code>, the registry URL, and the package registry's OIDC policy must allow this "
+                           "pipeline.",
+                           escape_html(report.audience));
+    }
+    return std::string("The registry refused the credentials (401/403). Check the agent's Docker config "
+                       "(<code>docker login</code> or a credential helper) for this registry.");
+}
+
+std::string failure_annotation(const FailureReport& report) {
+    std::string body = fmt::format("<h4>:kaniko: Building <code>{}</code> failed with exit code {} after {}</h4>\n",
+                                   escape_html(report.repository), report.exit_code, format_duration(report.elapsed));
+    if (const auto hint = failure_hint(report)) body += fmt::format("<p>{}</p>\n", *hint);
+    if (!report.tail.empty()) {
+        std::string lines;
+        for (const auto& line : report.tail) lines += escape_html(line) + "\n";
+        body += fmt::format("<p>Last lines of the executor's output:</p>\n<pre><code>{}</code></pre>\n", lines);
+    }
+    return body;
+}
+
+}  // namespace kaniko

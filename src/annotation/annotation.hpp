@@ -1,0 +1,39 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace kaniko {
+
+struct SuccessReport {
+    std::string repository;  // registry/image
+    std::vector<std::string> destinations;
+    std::string digest;
+    bool pushed = true;
+    std::chrono::seconds elapsed{};
+};
+
+struct FailureReport {
+    std::string repository;
+    std::vector<std::string> destinations;
+    int exit_code = 1;
+    std::vector<std::string> tail;  // the executor's last lines, secrets already masked
+    Auth auth = Auth::oidc;
+    std::string audience;
+    std::string executor_image;
+    std::chrono::seconds elapsed{};
+};
+
+std::string success_annotation(const SuccessReport& report);
+std::string failure_annotation(const FailureReport& report);
+
+// Advice for the failures users hit most, recognised from the executor's output.
+std::optional<std::string> failure_hint(const FailureReport& report);
+
+std::string format_duration(std::chrono::seconds elapsed);
+
+}  // namespace kaniko

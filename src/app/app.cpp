@@ -1,0 +1,102 @@
+#include "app/app.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <string_view>
+#include <vector>
+
+#include "app/build.hpp"
+#include "buildkite/agent.hpp"
+#include "config/config.hpp"
+#include "util/environment.hpp"
+#include "util/process.hpp"
+#include "util/signals.hpp"
+
+namespace kaniko {
+
+namespace {
+
+constexpr std::string_view k_usage = R"(usage: kaniko-buildkite-helper <command>
+
+Builds a Dockerfile with Kaniko and pushes the image; run by the plugin's hooks.
+
+commands:
+  build        build and push, as configured by the plugin's attributes (the command hook)
+  plan         print the commands `build` would run, secrets masked, and exit (also: build --dry-run)
+  cleanup      remove what a cancelled build of this job left behind (the pre-exit hook)
+  attributes   list the attributes the plugin accepts
+  version      print the helper's version
+)";
+
+constexpr std::string_view k_version = "0.1.0";
+
+std::string temp_root(const Environment& env) { return env.get("TMPDIR").value_or("/tmp"); }
+
+std::string current_dir() {
+    std::error_code ec;
+    return std::filesystem::current_path(ec).string();
+}
+
+int print_error(const Error& error) {
+    std::cerr << "kaniko: " << error.message << '\n';
+    return error.exit_code;
+}
+
+int dispatch(const std::vector<std::string_view>& args) {
+    const auto env = Environment::from_process();
+    const auto command = args.empty() ? std::string_view("build") : args.front();
+    const bool dry_run = args.size() > 1 && args[1] == "--dry-run";
+    if (command == "plan" || (command == "build" && dry_run)) {
+        auto text = describe_plan(env, current_dir());
+        if (!text) return print_error(text.error());
+        std::cout << *text;
+        return 0;
+    }
+    if (command == "build") {
+        SignalWatch signals;
+        SystemProcessRunner runner(&signals);
+        auto agent = make_agent(runner, std::cout);
+        auto code = run_build({env, runner, *agent, std::cout, current_dir(), temp_root(env)});
+        std::cout.flush();
+        if (!code) {
+            std::cout << "^^^ +++\n";
+            std::cout.flush();
+            return print_error(code.error());
+        }
+        return *code;
+    }
+    if (command == "cleanup") {
+        SystemProcessRunner runner;
+        run_cleanup(env, runner, temp_root(env), std::cout);
+        return 0;
+    }
+    if (command == "attributes") {
+        for (const auto& spec : attribute_specs()) std::cout << spec.name << '\n';
+        return 0;
+    }
+    if (command == "version" || command == "--version") {
+        std::cout << "kaniko-buildkite-helper " << k_version << '\n';
+        return 0;
+    }
+    if (command == "help" || command == "--help" || command == "-h") {
+        std::cout << k_usage;
+        return 0;
+    }
+    std::cerr << fmt::format("kaniko: unknown command {}\n", quote_value(command)) << k_usage;
+    return k_exit_invalid_config;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    try {
+        std::vector<std::string_view> args(argv + 1, argv + argc);
+        return dispatch(args);
+    } catch (const std::exception& e) {
+        return print_error(Error::failure(fmt::format("internal error: {}", e.what())));
+    }
+}
+
+}  // namespace kaniko

@@ -1,0 +1,115 @@
+#include "buildkite/agent.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <ostream>
+
+#include "buildkite/oidc.hpp"
+
+namespace kaniko {
+
+namespace {
+
+std::string trimmed(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+class BuildkiteAgent final : public Agent {
+public:
+    BuildkiteAgent(ProcessRunner& runner, std::ostream& log) : m_runner(runner), m_log(log) {}
+
+    Expected<std::string> request_token(std::string_view audience, int lifetime_seconds) override {
+        auto run = m_runner.capture(token_request_command(audience, lifetime_seconds));
+        if (!run) return run.error();
+        if (run->exit_code != 0) {
+            return Error::failure(fmt::format(
+                "buildkite-agent oidc request-token --audience {} failed (exit {}); check that the agent may request "
+                "OIDC tokens and that the audience is the registry's URL",
+                audience, run->exit_code));
+        }
+        auto token = trimmed(std::move(run->output));
+        if (token.empty()) return Error::failure("buildkite-agent oidc request-token returned no token");
+        return token;
+    }
+
+    void redact(std::string_view secret) override {
+        const auto run = m_runner.capture({"buildkite-agent", "redactor", "add"}, secret);
+        if (!run || run->exit_code != 0) {
+            fmt::print(m_log, "kaniko: this agent cannot add secrets to its redactor (a newer agent has it); "
+                              "the token is kept out of the log regardless\n");
+        }
+    }
+
+    Status annotate(std::string_view body, AnnotationStyle style, std::string_view context) override {
+        return checked(m_runner.capture({"buildkite-agent", "annotate", "--style", std::string(to_string(style)),
+                                         "--context", std::string(context)},
+                                        body),
+                       "annotate");
+    }
+
+    Status set_meta_data(std::string_view key, std::string_view value) override {
+        // The value goes on stdin: the command line is for names, not data.
+        return checked(m_runner.capture({"buildkite-agent", "meta-data", "set", std::string(key)}, value),
+                       "meta-data set");
+    }
+
+private:
+    static Status checked(const Expected<Captured>& run, std::string_view what) {
+        if (!run) return run.error();
+        if (run->exit_code != 0) {
+            return Error::failure(fmt::format("buildkite-agent {} failed (exit {})", what, run->exit_code));
+        }
+        return Ok{};
+    }
+
+    ProcessRunner& m_runner;
+    std::ostream& m_log;
+};
+
+class LocalAgent final : public Agent {
+public:
+    explicit LocalAgent(std::ostream& log) : m_log(log) {}
+
+    Expected<std::string> request_token(std::string_view, int) override {
+        return Error::failure(
+            "auth: oidc needs buildkite-agent, which is not on PATH; outside Buildkite use auth: docker-config (after "
+            "docker login) or auth: none");
+    }
+
+    void redact(std::string_view) override {}
+
+    Status annotate(std::string_view body, AnnotationStyle style, std::string_view context) override {
+        fmt::print(m_log, "kaniko: not running under Buildkite; the {} annotation ({}) would read:\n{}\n",
+                   to_string(style), context, body);
+        return Ok{};
+    }
+
+    Status set_meta_data(std::string_view key, std::string_view value) override {
+        fmt::print(m_log, "kaniko: not running under Buildkite; meta-data {} would be {}\n", key, value);
+        return Ok{};
+    }
+
+private:
+    std::ostream& m_log;
+};
+
+}  // namespace
+
+std::string_view to_string(AnnotationStyle style) {
+    switch (style) {
+    case AnnotationStyle::success: return "success";
+    case AnnotationStyle::info: return "info";
+    case AnnotationStyle::warning: return "warning";
+    case AnnotationStyle::error: return "error";
+    }
+    return "info";
+}
+
+std::unique_ptr<Agent> make_agent(ProcessRunner& runner, std::ostream& log) {
+    if (find_program("buildkite-agent").empty()) return std::make_unique<LocalAgent>(log);
+    return std::make_unique<BuildkiteAgent>(runner, log);
+}
+
+}  // namespace kaniko

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "util/error.hpp"
+#include "util/process.hpp"
+
+namespace kaniko {
+
+enum class AnnotationStyle { success, info, warning, error };
+std::string_view to_string(AnnotationStyle style);
+
+// What the helper asks of the Buildkite agent. Secrets go to the agent on stdin only.
+class Agent {
+public:
+    virtual ~Agent() = default;
+    virtual Expected<std::string> request_token(std::string_view audience, int lifetime_seconds) = 0;
+    // Best effort: older agents have no redactor, and the token is kept out of the log regardless.
+    virtual void redact(std::string_view secret) = 0;
+    virtual Status annotate(std::string_view body, AnnotationStyle style, std::string_view context) = 0;
+    virtual Status set_meta_data(std::string_view key, std::string_view value) = 0;
+};
+
+// `buildkite-agent` when it is on PATH; otherwise a stand-in that prints what it would have sent,
+// so that the plugin can be tried on a laptop against a local registry.
+std::unique_ptr<Agent> make_agent(ProcessRunner& runner, std::ostream& log);
+
+}  // namespace kaniko

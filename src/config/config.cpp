@@ -1,0 +1,402 @@
+#include "config/config.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <regex>
+
+#include "registry/reference.hpp"
+
+namespace kaniko {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::array k_attributes{
+    AttributeSpec{"image", AttributeKind::string},
+    AttributeSpec{"registry", AttributeKind::string},
+    AttributeSpec{"package-registry", AttributeKind::string},
+    AttributeSpec{"organization", AttributeKind::string},
+    AttributeSpec{"tags", AttributeKind::string_or_list},
+    AttributeSpec{"context", AttributeKind::string},
+    AttributeSpec{"dockerfile", AttributeKind::string},
+    AttributeSpec{"build-args", AttributeKind::list},
+    AttributeSpec{"target", AttributeKind::string},
+    AttributeSpec{"labels", AttributeKind::list},
+    AttributeSpec{"platform", AttributeKind::string},
+    AttributeSpec{"network", AttributeKind::string},
+    AttributeSpec{"cache", AttributeKind::boolean},
+    AttributeSpec{"cache-repo", AttributeKind::string},
+    AttributeSpec{"cache-ttl", AttributeKind::string},
+    AttributeSpec{"push", AttributeKind::boolean},
+    AttributeSpec{"auth", AttributeKind::enumeration},
+    AttributeSpec{"oidc-audience", AttributeKind::string},
+    AttributeSpec{"oidc-lifetime", AttributeKind::integer},
+    AttributeSpec{"kaniko-image", AttributeKind::string},
+    AttributeSpec{"debug", AttributeKind::boolean},
+    AttributeSpec{"verbosity", AttributeKind::enumeration},
+    AttributeSpec{"extra-args", AttributeKind::list},
+    AttributeSpec{"annotate", AttributeKind::boolean},
+    AttributeSpec{"helper", AttributeKind::string},
+};
+
+constexpr int k_max_oidc_lifetime = 86400;
+
+// Parsing stops at the first problem; inside this file an Error is thrown and parse_config turns
+// it back into a value, which keeps each rule to one line.
+[[noreturn]] void fail(Error error) { throw error; }
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+Error unknown_attribute(std::string_view name) {
+    std::string closest;
+    std::size_t best = 3;  // suggest only near misses: typos and underscores for hyphens
+    std::string names;
+    for (const auto& spec : k_attributes) {
+        if (const auto d = edit_distance(name, spec.name); d < best) {
+            best = d;
+            closest = spec.name;
+        }
+        names += names.empty() ? "" : ", ";
+        names += spec.name;
+    }
+    const auto hint = closest.empty() ? fmt::format("allowed: {}", names) : fmt::format("did you mean {}?", closest);
+    return Error::invalid_config(fmt::format("{}: is not an attribute of the kaniko plugin; {}", quote_value(name), hint));
+}
+
+Error missing_image() {
+    return Error::invalid_config(
+        "image: is required; name the repository to push, e.g. `image: hello-kaniko` or `image: team/api`");
+}
+
+std::string type_name(const json::value& value) {
+    switch (value.kind()) {
+    case json::kind::null: return "null";
+    case json::kind::bool_: return "a boolean";
+    case json::kind::int64:
+    case json::kind::uint64:
+    case json::kind::double_: return "a number";
+    case json::kind::string: return "a string";
+    case json::kind::array: return "an array";
+    case json::kind::object: return "an object";
+    }
+    return "a value";
+}
+
+Error wrong_type(std::string_view name, const json::value& value, std::string_view expected) {
+    return Error::invalid_config(
+        fmt::format("{}: {} is {}; expected {}", name, json::serialize(value), type_name(value), expected));
+}
+
+class Attributes {
+public:
+    explicit Attributes(const json::object& object) : m_object(object) {}
+
+    std::optional<std::string> string(std::string_view name) const {
+        const auto* value = m_object.if_contains(name);
+        if (value == nullptr) return std::nullopt;
+        if (!value->is_string()) fail(wrong_type(name, *value, "a string"));
+        std::string text(value->as_string());
+        if (text.empty()) fail(Error::invalid_attribute(name, text, "is empty; remove the attribute or give a value"));
+        return text;
+    }
+
+    std::optional<bool> boolean(std::string_view name) const {
+        const auto* value = m_object.if_contains(name);
+        if (value == nullptr) return std::nullopt;
+        if (!value->is_bool()) fail(wrong_type(name, *value, "true or false"));
+        return value->as_bool();
+    }
+
+    std::optional<std::int64_t> integer(std::string_view name) const {
+        const auto* value = m_object.if_contains(name);
+        if (value == nullptr) return std::nullopt;
+        if (value->is_int64()) return value->as_int64();
+        if (value->is_string()) {
+            // The flattened BUILDKITE_PLUGIN_* fallback only has strings; accept plain digits there.
+            const std::string text(value->as_string());
+            if (!text.empty() && text.size() < 10 && std::all_of(text.begin(), text.end(), ::isdigit)) {
+                return std::stoll(text);
+            }
+        }
+        fail(wrong_type(name, *value, "a whole number"));
+    }
+
+    // `allow_single` lets a lone string stand for a one-element list, as `tags: latest` reads.
+    std::vector<std::string> list(std::string_view name, bool allow_single = false) const {
+        const auto* value = m_object.if_contains(name);
+        if (value == nullptr) return {};
+        if (allow_single && value->is_string()) return {std::string(value->as_string())};
+        const auto expected = allow_single ? "a string or an array of strings" : "an array of strings";
+        if (!value->is_array()) fail(wrong_type(name, *value, expected));
+        std::vector<std::string> items;
+        const auto& array = value->as_array();
+        for (std::size_t i = 0; i < array.size(); ++i) {
+            if (!array[i].is_string()) fail(wrong_type(fmt::format("{}[{}]", name, i), array[i], "a string"));
+            items.emplace_back(array[i].as_string());
+        }
+        if (items.empty()) fail(Error::invalid_config(fmt::format("{}: is an empty array; remove it or add items", name)));
+        return items;
+    }
+
+private:
+    const json::object& m_object;
+};
+
+bool matches(std::string_view text, const char* pattern) {
+    const std::regex re(pattern);
+    return std::regex_match(text.begin(), text.end(), re);
+}
+
+std::string item_name(std::string_view attribute, std::size_t index, std::size_t count) {
+    return count == 1 && index == 0 ? std::string(attribute) : fmt::format("{}[{}]", attribute, index);
+}
+
+void check_slug(std::string_view attribute, const std::optional<std::string>& value) {
+    if (value && !(is_valid_repository(*value) && value->find('/') == std::string::npos)) {
+        fail(Error::invalid_attribute(attribute, *value,
+                                      "is not a valid slug; use lowercase letters, digits and . _ - "
+                                      "(as in the Buildkite URL)"));
+    }
+}
+
+std::string checkout_path(std::string_view attribute, std::string_view value) {
+    const auto normalized = normalize_checkout_path(value);
+    if (!normalized) {
+        fail(Error::invalid_attribute(attribute, value,
+                                      "leaves the checkout; use a relative path that stays inside it"));
+    }
+    return *normalized;
+}
+
+Auth parse_auth(std::string_view value) {
+    if (value == "oidc") return Auth::oidc;
+    if (value == "docker-config") return Auth::docker_config;
+    if (value == "none") return Auth::none;
+    fail(Error::invalid_attribute("auth", value, "is not an auth mode; use oidc, docker-config or none"));
+}
+
+Config parse(const json::object& object) {
+    for (const auto& entry : object) {
+        const auto known = std::any_of(k_attributes.begin(), k_attributes.end(),
+                                       [&](const AttributeSpec& spec) { return spec.name == entry.key(); });
+        if (!known) fail(unknown_attribute(entry.key()));
+    }
+    const Attributes attributes(object);
+    Config config;
+
+    const auto image = attributes.string("image");
+    if (!image) fail(missing_image());
+    if (!is_valid_repository(*image)) {
+        fail(Error::invalid_attribute("image", *image,
+                                      "is not a valid repository name; use lowercase letters, digits and . _ - "
+                                      "separators, with / between components (e.g. team/api)"));
+    }
+    config.image = *image;
+
+    config.registry = attributes.string("registry");
+    if (config.registry) {
+        if (config.registry->find("://") != std::string::npos) {
+            fail(Error::invalid_attribute("registry", *config.registry,
+                                          "must not include a scheme; write the host and optional path, e.g. "
+                                          "ghcr.io/acme"));
+        }
+        if (!is_valid_registry(*config.registry)) {
+            fail(Error::invalid_attribute("registry", *config.registry,
+                                          "is not a registry; write host[:port][/path], e.g. ghcr.io/acme"));
+        }
+    }
+    config.package_registry = attributes.string("package-registry");
+    check_slug("package-registry", config.package_registry);
+    if (config.registry && config.package_registry) {
+        fail(Error::invalid_config(fmt::format(
+            "registry: {} and package-registry: {} are both set; keep one (package-registry is a shorthand for "
+            "registry: packages.buildkite.com/<organization>/<package-registry>)",
+            quote_value(*config.registry), quote_value(*config.package_registry))));
+    }
+    config.organization = attributes.string("organization");
+    check_slug("organization", config.organization);
+
+    config.tags = attributes.list("tags", true);
+    for (std::size_t i = 0; i < config.tags.size(); ++i) {
+        if (!is_valid_tag(config.tags[i])) {
+            fail(Error::invalid_attribute(item_name("tags", i, config.tags.size()), config.tags[i],
+                                          "is not a valid tag; use up to 128 of A-Z a-z 0-9 _ . -, not starting "
+                                          "with . or -"));
+        }
+    }
+
+    if (const auto context = attributes.string("context")) config.context = checkout_path("context", *context);
+    const auto dockerfile = attributes.string("dockerfile").value_or("Dockerfile");
+    if (dockerfile.starts_with('/')) {
+        fail(Error::invalid_attribute("dockerfile", dockerfile,
+                                      "is absolute; give a path relative to the context"));
+    }
+    config.dockerfile = checkout_path("dockerfile", config.context + "/" + dockerfile);
+
+    config.build_args = attributes.list("build-args");
+    for (std::size_t i = 0; i < config.build_args.size(); ++i) {
+        if (!matches(config.build_args[i], "[A-Za-z_][A-Za-z0-9_]*(=[\\s\\S]*)?")) {
+            fail(Error::invalid_attribute(fmt::format("build-args[{}]", i), config.build_args[i],
+                                          "is not a build argument; use KEY=VALUE, or KEY to pass the job's "
+                                          "environment variable"));
+        }
+    }
+    config.target = attributes.string("target");
+    if (config.target && !matches(*config.target, "[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+        fail(Error::invalid_attribute("target", *config.target,
+                                      "is not a stage name; use the name after AS in the Dockerfile's FROM line"));
+    }
+    config.labels = attributes.list("labels");
+    for (std::size_t i = 0; i < config.labels.size(); ++i) {
+        if (!matches(config.labels[i], "[^=\\s]+=[\\s\\S]*")) {
+            fail(Error::invalid_attribute(fmt::format("labels[{}]", i), config.labels[i],
+                                          "is not a label; use KEY=VALUE, e.g. org.opencontainers.image.source=..."));
+        }
+    }
+    config.platform = attributes.string("platform");
+    if (config.platform && !matches(*config.platform, "[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?")) {
+        fail(Error::invalid_attribute("platform", *config.platform,
+                                      "is not a platform; use os/arch[/variant], e.g. linux/amd64 or linux/arm64"));
+    }
+
+    config.network = attributes.string("network");
+    if (config.network && !matches(*config.network, "[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+        fail(Error::invalid_attribute("network", *config.network,
+                                      "is not a Docker network name; use host, none, bridge or a network you created"));
+    }
+
+    config.cache = attributes.boolean("cache").value_or(true);
+    config.cache_repo = attributes.string("cache-repo");
+    if (config.cache_repo && !(is_valid_registry(*config.cache_repo) && config.cache_repo->find('/') != std::string::npos)) {
+        fail(Error::invalid_attribute("cache-repo", *config.cache_repo,
+                                      "is not a repository; write host/path without a tag, e.g. "
+                                      "ghcr.io/acme/app-cache"));
+    }
+    config.cache_ttl = attributes.string("cache-ttl");
+    if (config.cache_ttl && !matches(*config.cache_ttl, "([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+")) {
+        fail(Error::invalid_attribute("cache-ttl", *config.cache_ttl,
+                                      "is not a duration; use a Go duration such as 168h or 30m"));
+    }
+    if (!config.cache && (config.cache_repo || config.cache_ttl)) {
+        fail(Error::invalid_config(fmt::format("cache: false, yet {} is set; remove it or turn the cache on",
+                                               config.cache_repo ? "cache-repo" : "cache-ttl")));
+    }
+
+    config.push = attributes.boolean("push").value_or(true);
+    if (const auto auth = attributes.string("auth")) config.auth = parse_auth(*auth);
+    config.oidc_audience = attributes.string("oidc-audience");
+    if (config.oidc_audience && !matches(*config.oidc_audience, "\\S+")) {
+        fail(Error::invalid_attribute("oidc-audience", *config.oidc_audience,
+                                      "contains white space; use the registry URL, e.g. "
+                                      "https://packages.buildkite.com/acme/images"));
+    }
+    if (const auto lifetime = attributes.integer("oidc-lifetime")) {
+        if (*lifetime < 1 || *lifetime > k_max_oidc_lifetime) {
+            fail(Error::invalid_attribute("oidc-lifetime", std::to_string(*lifetime),
+                                          fmt::format("is out of range; use seconds from 1 to {}", k_max_oidc_lifetime)));
+        }
+        config.oidc_lifetime = static_cast<int>(*lifetime);
+    }
+    if ((config.oidc_audience || object.contains("oidc-lifetime")) && config.auth && *config.auth != Auth::oidc) {
+        fail(Error::invalid_config(fmt::format("auth: {} does not request an OIDC token, yet oidc-{} is set; remove "
+                                               "it or use auth: oidc",
+                                               quote_value(to_string(*config.auth)),
+                                               config.oidc_audience ? "audience" : "lifetime")));
+    }
+
+    config.kaniko_image = attributes.string("kaniko-image");
+    if (config.kaniko_image) {
+        if (const auto ref = parse_reference(*config.kaniko_image); !ref) {
+            fail(Error::invalid_attribute("kaniko-image", *config.kaniko_image,
+                                          "is not an image reference; e.g. gcr.io/kaniko-project/executor:v1.24.0"));
+        }
+    }
+    config.debug = attributes.boolean("debug").value_or(false);
+    config.verbosity = attributes.string("verbosity");
+    if (config.verbosity && !is_valid_verbosity(*config.verbosity)) {
+        fail(Error::invalid_attribute("verbosity", *config.verbosity,
+                                      fmt::format("is not a Kaniko log level; use {}", k_verbosity_levels)));
+    }
+    config.extra_args = attributes.list("extra-args");
+    config.annotate = attributes.boolean("annotate").value_or(true);
+    config.helper = attributes.string("helper");
+    return config;
+}
+
+}  // namespace
+
+std::string_view to_string(Auth auth) {
+    switch (auth) {
+    case Auth::oidc: return "oidc";
+    case Auth::docker_config: return "docker-config";
+    case Auth::none: return "none";
+    }
+    return "?";
+}
+
+std::span<const AttributeSpec> attribute_specs() { return k_attributes; }
+
+bool is_valid_verbosity(std::string_view level) {
+    constexpr std::array levels{"panic", "fatal", "error", "warn", "info", "debug", "trace"};
+    return std::find(levels.begin(), levels.end(), level) != levels.end();
+}
+
+std::optional<std::string> normalize_checkout_path(std::string_view path) {
+    if (path.empty() || path.starts_with('/')) return std::nullopt;
+    std::vector<std::string_view> parts;
+    while (!path.empty()) {
+        const auto slash = path.find('/');
+        const auto part = path.substr(0, slash);
+        path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+        if (part.empty() || part == ".") continue;
+        if (part == "..") {
+            if (parts.empty()) return std::nullopt;
+            parts.pop_back();
+        } else {
+            parts.push_back(part);
+        }
+    }
+    std::string out;
+    for (const auto part : parts) {
+        out += out.empty() ? "" : "/";
+        out += part;
+    }
+    return out.empty() ? "." : out;
+}
+
+Expected<Config> parse_config(std::string_view text) {
+    boost::system::error_code ec;
+    const auto value = json::parse(text, ec);
+    if (ec) {
+        return Error::invalid_config(fmt::format("the plugin configuration is not valid JSON ({})", ec.message()));
+    }
+    if (value.is_null()) return missing_image();
+    if (!value.is_object()) {
+        return Error::invalid_config(fmt::format(
+            "the plugin configuration is {}; expected attributes such as `image: hello-kaniko`", type_name(value)));
+    }
+    try {
+        return parse(value.as_object());
+    } catch (const Error& error) {
+        return error;
+    }
+}
+
+}  // namespace kaniko

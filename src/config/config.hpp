@@ -1,0 +1,65 @@
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.hpp"
+
+namespace kaniko {
+
+enum class Auth { oidc, docker_config, none };
+std::string_view to_string(Auth auth);
+
+enum class AttributeKind { string, boolean, integer, string_or_list, list, enumeration };
+
+// One row per plugin attribute: the single list that parsing, the flattened-variable fallback and
+// the `attributes` subcommand (checked against plugin.yml and the README by the tests) all read.
+struct AttributeSpec {
+    std::string_view name;
+    AttributeKind kind;
+};
+std::span<const AttributeSpec> attribute_specs();
+
+// The plugin's attributes as the user wrote them, validated; defaults that depend on the job's
+// environment are resolved later, by the plan.
+struct Config {
+    std::string image;
+    std::optional<std::string> registry;
+    std::optional<std::string> package_registry;
+    std::optional<std::string> organization;
+    std::vector<std::string> tags;  // empty: the recipe's `<commit>-<build number>`
+    std::string context = ".";
+    std::string dockerfile = "Dockerfile";  // relative to the checkout, context already joined
+    std::vector<std::string> build_args;
+    std::optional<std::string> target;
+    std::vector<std::string> labels;
+    std::optional<std::string> platform;
+    std::optional<std::string> network;
+    bool cache = true;
+    std::optional<std::string> cache_repo;
+    std::optional<std::string> cache_ttl;
+    bool push = true;
+    std::optional<Auth> auth;
+    std::optional<std::string> oidc_audience;
+    int oidc_lifetime = 300;
+    std::optional<std::string> kaniko_image;
+    bool debug = false;
+    std::optional<std::string> verbosity;
+    std::vector<std::string> extra_args;
+    bool annotate = true;
+    std::optional<std::string> helper;
+};
+
+// `json` is this plugin's configuration object, as the agent hands it over.
+Expected<Config> parse_config(std::string_view json);
+
+bool is_valid_verbosity(std::string_view level);
+inline constexpr std::string_view k_verbosity_levels = "panic, fatal, error, warn, info, debug or trace";
+
+// `path` made relative and free of `.` and `..`, or nothing when it would leave the checkout.
+std::optional<std::string> normalize_checkout_path(std::string_view path);
+
+}  // namespace kaniko

@@ -1,0 +1,101 @@
+#include "config/source.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "config/config.hpp"
+
+namespace kaniko {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::string_view k_flat_prefix = "BUILDKITE_PLUGIN_KANIKO_";
+
+std::string variable_suffix(std::string_view attribute) {
+    std::string out;
+    for (const char c : attribute) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string attribute_name(std::string_view suffix) {
+    std::string out;
+    for (const char c : suffix) out += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+json::value flat_scalar(const AttributeSpec& spec, const std::string& text) {
+    if (spec.kind == AttributeKind::boolean && (text == "true" || text == "false")) return text == "true";
+    return json::string(text);
+}
+
+bool is_index(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+std::string from_flattened(const Environment& env) {
+    json::object object;
+    std::vector<std::string> claimed;
+    for (const auto& spec : attribute_specs()) {
+        const auto name = std::string(k_flat_prefix) + variable_suffix(spec.name);
+        if (env.is_set(name)) {
+            object[spec.name] = flat_scalar(spec, env.all().find(name)->second);
+            claimed.push_back(name);
+            continue;
+        }
+        json::array items;
+        for (std::size_t i = 0;; ++i) {
+            const auto item = fmt::format("{}_{}", name, i);
+            if (!env.is_set(item)) break;
+            items.emplace_back(json::string(env.all().find(item)->second));
+            claimed.push_back(item);
+        }
+        if (!items.empty()) object[spec.name] = std::move(items);
+    }
+    // Anything left over is an attribute the plugin does not know; pass it on so that validation names it.
+    for (const auto& [name, value] : env.all()) {
+        if (!name.starts_with(k_flat_prefix) || std::find(claimed.begin(), claimed.end(), name) != claimed.end()) continue;
+        std::string_view suffix = std::string_view(name).substr(k_flat_prefix.size());
+        if (const auto underscore = suffix.rfind('_'); underscore != std::string_view::npos && is_index(suffix.substr(underscore + 1))) {
+            suffix = suffix.substr(0, underscore);
+        }
+        object[attribute_name(suffix)] = json::string(value);
+    }
+    return json::serialize(object);
+}
+
+}  // namespace
+
+bool is_kaniko_plugin_key(std::string_view key) {
+    key = key.substr(0, key.find('#'));
+    while (key.ends_with('/')) key.remove_suffix(1);
+    if (const auto slash = key.rfind('/'); slash != std::string_view::npos) key = key.substr(slash + 1);
+    if (key.ends_with(".git")) key.remove_suffix(4);
+    if (key.ends_with("-buildkite-plugin")) key.remove_suffix(std::string_view("-buildkite-plugin").size());
+    return key == "kaniko";
+}
+
+Expected<std::string> plugin_configuration_json(const Environment& env) {
+    if (const auto configuration = env.get("BUILDKITE_PLUGIN_CONFIGURATION")) return *configuration;
+    if (const auto plugins = env.get("BUILDKITE_PLUGINS")) {
+        boost::system::error_code ec;
+        const auto value = json::parse(*plugins, ec);
+        if (ec || !value.is_array()) {
+            return Error::invalid_config(fmt::format("BUILDKITE_PLUGINS is not a JSON array of plugins ({})",
+                                                     ec ? ec.message() : "wrong type"));
+        }
+        for (const auto& entry : value.as_array()) {
+            if (!entry.is_object()) continue;
+            for (const auto& [key, configuration] : entry.as_object()) {
+                if (is_kaniko_plugin_key(key)) return json::serialize(configuration);
+            }
+        }
+    }
+    return from_flattened(env);
+}
+
+}  // namespace kaniko

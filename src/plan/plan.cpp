@@ -1,0 +1,188 @@
+#include "plan/plan.hpp"
+
+#include <fmt/format.h>
+
+#include "registry/reference.hpp"
+
+namespace kaniko {
+
+namespace {
+
+std::string scope_safe(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                          c == '_' || c == '.';
+        out += safe ? c : '-';
+    }
+    return out;
+}
+
+Expected<std::string> resolve_registry(const Config& config, const Environment& env) {
+    if (config.registry) return *config.registry;
+    const auto name = config.package_registry ? config.package_registry : env.get("PACKAGE_REGISTRY_NAME");
+    if (!name) {
+        return Error::invalid_config(
+            "registry: not set; give `package-registry: <name>` for a Buildkite Package Registry (or set "
+            "PACKAGE_REGISTRY_NAME), or `registry: <host>[/path]` for any other registry");
+    }
+    if (!config.package_registry && !(is_valid_repository(*name) && name->find('/') == std::string::npos)) {
+        return Error::invalid_attribute("PACKAGE_REGISTRY_NAME", *name,
+                                        "is not a valid slug; use lowercase letters, digits and . _ -");
+    }
+    const auto organization = config.organization ? config.organization : env.get("BUILDKITE_ORGANIZATION_SLUG");
+    if (!organization) {
+        return Error::invalid_config(
+            "organization: not set and BUILDKITE_ORGANIZATION_SLUG is empty; give `organization: <slug>` to "
+            "name the Buildkite organization that owns the package registry");
+    }
+    return fmt::format("{}/{}/{}", k_package_registry_host, *organization, *name);
+}
+
+Expected<std::string> resolve_executor_image(const Config& config, const Environment& env) {
+    if (const auto image = env.get("KANIKO_IMAGE")) {
+        if (!parse_reference(*image)) {
+            return Error::invalid_attribute("KANIKO_IMAGE", *image,
+                                            "is not an image reference; e.g. gcr.io/kaniko-project/executor:v1.24.0");
+        }
+        return *image;  // the recipe's override names the exact image, debug or not
+    }
+    const std::string image = config.kaniko_image.value_or(std::string(k_default_executor_image));
+    if (!config.debug && !env.flag("KANIKO_DEBUG")) return image;
+    return debug_variant(image);
+}
+
+Expected<std::string> resolve_verbosity(const Config& config, const Environment& env) {
+    if (const auto level = env.get("KANIKO_VERBOSITY")) {
+        if (!is_valid_verbosity(*level)) {
+            return Error::invalid_attribute("KANIKO_VERBOSITY", *level,
+                                            fmt::format("is not a Kaniko log level; use {}", k_verbosity_levels));
+        }
+        return *level;
+    }
+    return config.verbosity.value_or("info");
+}
+
+std::string workspace_path(std::string_view relative) {
+    return relative == "." ? std::string(k_workspace_mount) : fmt::format("{}/{}", k_workspace_mount, relative);
+}
+
+std::string docker_config_file(const Environment& env) {
+    if (const auto dir = env.get("DOCKER_CONFIG")) return *dir + "/config.json";
+    return env.get("HOME").value_or("") + "/.docker/config.json";
+}
+
+}  // namespace
+
+std::string default_tag(const Environment& env) {
+    const auto commit = env.get("BUILDKITE_COMMIT").value_or("local");
+    return fmt::format("{}-{}", commit.substr(0, 12), env.get("BUILDKITE_BUILD_NUMBER").value_or("0"));
+}
+
+std::string job_scope(const Environment& env) { return scope_safe(env.get("BUILDKITE_JOB_ID").value_or("local")); }
+
+std::string container_name_for(std::string_view scope) { return fmt::format("kaniko-{}", scope); }
+
+Expected<std::string> debug_variant(std::string_view image) {
+    if (image.find('@') != std::string_view::npos) {
+        return Error::invalid_attribute("debug", image,
+                                        "is pinned by digest, so its -debug variant cannot be derived; name the "
+                                        "debug image in kaniko-image instead");
+    }
+    const auto last_slash = image.rfind('/');
+    const auto colon = image.find(':', last_slash == std::string_view::npos ? 0 : last_slash);
+    if (colon == std::string_view::npos) return fmt::format("{}:debug", image);
+    const auto tag = image.substr(colon + 1);
+    if (tag == "debug" || tag.ends_with("-debug")) return std::string(image);
+    return fmt::format("{}-debug", image);
+}
+
+Expected<BuildPlan> make_plan(const Config& config, const Environment& env, const std::string& checkout_dir) {
+    BuildPlan plan;
+    auto registry = resolve_registry(config, env);
+    if (!registry) return registry.error();
+    plan.registry = *registry;
+    plan.repository = fmt::format("{}/{}", plan.registry, config.image);
+
+    std::vector<std::string> tags = config.tags;
+    if (tags.empty()) {
+        tags.push_back(default_tag(env));
+        if (!is_valid_tag(tags.back())) {
+            return Error::invalid_attribute("tags", tags.back(),
+                                            "was derived from BUILDKITE_COMMIT and BUILDKITE_BUILD_NUMBER and is not "
+                                            "a valid tag; set tags explicitly");
+        }
+    }
+    for (const auto& tag : tags) plan.destinations.push_back(fmt::format("{}:{}", plan.repository, tag));
+
+    const bool is_package_registry = registry_host(plan.registry) == k_package_registry_host;
+    plan.auth = config.auth.value_or(is_package_registry ? Auth::oidc : Auth::docker_config);
+    plan.oidc_audience = config.oidc_audience.value_or(fmt::format("https://{}", plan.registry));
+    plan.oidc_lifetime = config.oidc_lifetime;
+    if (plan.auth == Auth::docker_config) plan.docker_config_source = docker_config_file(env);
+
+    auto executor_image = resolve_executor_image(config, env);
+    if (!executor_image) return executor_image.error();
+    plan.executor_image = *executor_image;
+    auto verbosity = resolve_verbosity(config, env);
+    if (!verbosity) return verbosity.error();
+
+    plan.push = config.push && !env.flag("KANIKO_NO_PUSH");
+    plan.annotate = config.annotate;
+    plan.checkout_dir = checkout_dir;
+    plan.dockerfile = config.dockerfile;
+    plan.job_scope = job_scope(env);
+    plan.container_name = container_name_for(plan.job_scope);
+    plan.annotation_context = fmt::format("kaniko-{}", scope_safe(plan.repository));
+    plan.network = config.network;
+
+    auto& args = plan.kaniko_args;
+    args.push_back(fmt::format("--dockerfile={}", workspace_path(config.dockerfile)));
+    args.push_back(fmt::format("--context=dir://{}", workspace_path(config.context)));
+    for (const auto& destination : plan.destinations) args.push_back(fmt::format("--destination={}", destination));
+    args.push_back(fmt::format("--verbosity={}", *verbosity));
+    args.push_back("--log-timestamp");
+    if (config.cache) {
+        args.push_back("--cache=true");
+        args.push_back(fmt::format("--cache-repo={}", config.cache_repo.value_or(plan.repository + "-cache")));
+        if (config.cache_ttl) args.push_back(fmt::format("--cache-ttl={}", *config.cache_ttl));
+    }
+    for (std::size_t i = 0; i < config.build_args.size(); ++i) {
+        const auto& build_arg = config.build_args[i];
+        if (build_arg.find('=') == std::string::npos) {
+            if (!env.is_set(build_arg)) {
+                return Error::invalid_attribute(fmt::format("build-args[{}]", i), build_arg,
+                                                fmt::format("names a variable that is not set in the job environment; "
+                                                            "set it in the step's env, or write {}=value",
+                                                            build_arg));
+            }
+            plan.passthrough_env.push_back(build_arg);
+        }
+        args.push_back(fmt::format("--build-arg={}", build_arg));
+    }
+    if (config.target) args.push_back(fmt::format("--target={}", *config.target));
+    for (const auto& label : config.labels) args.push_back(fmt::format("--label={}", label));
+    if (config.platform) args.push_back(fmt::format("--custom-platform={}", *config.platform));
+    if (!plan.push) args.push_back("--no-push");
+    plan.extra_args = config.extra_args;
+    return plan;
+}
+
+Argv executor_command(const BuildPlan& plan, const RuntimeDirs& dirs) {
+    Argv argv{"docker", "run", "--rm", "--name", plan.container_name};
+    if (plan.network) argv.insert(argv.end(), {"--network", *plan.network});
+    // Kaniko refuses to run unless it believes it is in a container; on cgroup v2 hosts it cannot
+    // tell by itself (Kaniko issue 1542).
+    argv.insert(argv.end(), {"-e", "container=docker"});
+    for (const auto& name : plan.passthrough_env) argv.insert(argv.end(), {"-e", name});
+    argv.insert(argv.end(), {"-v", fmt::format("{}:{}", plan.checkout_dir, k_workspace_mount)});
+    if (dirs.credentials) argv.insert(argv.end(), {"-v", fmt::format("{}:{}:ro", *dirs.credentials, k_credentials_mount)});
+    argv.insert(argv.end(), {"-v", fmt::format("{}:{}", dirs.output, k_output_mount)});
+    argv.push_back(plan.executor_image);
+    argv.insert(argv.end(), plan.kaniko_args.begin(), plan.kaniko_args.end());
+    argv.push_back(fmt::format("--digest-file={}", k_digest_file));
+    argv.insert(argv.end(), plan.extra_args.begin(), plan.extra_args.end());
+    return argv;
+}
+
+}  // namespace kaniko

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "util/environment.hpp"
+#include "util/error.hpp"
+#include "util/shell.hpp"
+
+namespace kaniko {
+
+inline constexpr std::string_view k_default_executor_image = "gcr.io/kaniko-project/executor:v1.24.0";
+inline constexpr std::string_view k_package_registry_host = "packages.buildkite.com";
+inline constexpr std::string_view k_workspace_mount = "/workspace";
+inline constexpr std::string_view k_credentials_mount = "/kaniko/.docker";
+inline constexpr std::string_view k_output_mount = "/kaniko/output";
+inline constexpr std::string_view k_digest_file = "/kaniko/output/digest";
+
+// Everything the build will do, decided before anything runs: a plan can be printed, compared in a
+// test, or carried out, and all three see the same values.
+struct BuildPlan {
+    std::string registry;    // host[:port][/path]
+    std::string repository;  // registry/image
+    std::vector<std::string> destinations;
+    Auth auth = Auth::oidc;
+    std::string oidc_audience;
+    int oidc_lifetime = 300;
+    std::string docker_config_source;  // the agent's config.json, for auth: docker-config
+    std::string executor_image;
+    bool push = true;
+    bool annotate = true;
+    std::string checkout_dir;
+    std::string dockerfile;  // relative to the checkout
+    std::string job_scope;   // the job ID, or "local": names containers and temporary directories
+    std::string container_name;
+    std::string annotation_context;
+    std::optional<std::string> network;
+    std::vector<std::string> passthrough_env;  // build-args whose values come from the job environment
+    std::vector<std::string> kaniko_args;      // the executor's flags, without digest file and extra-args
+    std::vector<std::string> extra_args;
+};
+
+// Resolves every default the recipe derives from the job's environment, and the recipe's switches
+// (KANIKO_IMAGE, KANIKO_DEBUG, KANIKO_VERBOSITY, KANIKO_NO_PUSH), which win over attributes.
+Expected<BuildPlan> make_plan(const Config& config, const Environment& env, const std::string& checkout_dir);
+
+std::string default_tag(const Environment& env);
+std::string job_scope(const Environment& env);
+std::string container_name_for(std::string_view scope);
+// The `-debug` flavour of an executor image: `...:v1.24.0` becomes `...:v1.24.0-debug`.
+Expected<std::string> debug_variant(std::string_view image);
+
+struct RuntimeDirs {
+    std::optional<std::string> credentials;  // holds config.json; none for auth: none
+    std::string output;                      // receives the digest file
+};
+
+// The `docker run` that starts the executor. It never carries a secret: credentials travel in the
+// mounted directory and build-arg values from the environment are passed by name.
+Argv executor_command(const BuildPlan& plan, const RuntimeDirs& dirs);
+
+}  // namespace kaniko

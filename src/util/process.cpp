@@ -74,8 +74,8 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const LineSink&
     if (!path) return path.error();
     try {
         bp::pipe output;
-        bp::child child(*path, bp::args(arguments_of(argv)), bp::std_in < bp::null, bp::std_out > output,
-                        bp::std_err > output);
+        bp::child child(*path, bp::args(arguments_of(argv)), bp::std_in < bp::null,
+                        (bp::std_out & bp::std_err) > output);
         // Our copy of the write end must go, or the pipe never reports end of file.
         ::close(output.native_sink());
         output.assign_sink(-1);

@@ -1,0 +1,72 @@
+#include <catch2/catch.hpp>
+
+#include "annotation/annotation.hpp"
+
+using namespace kaniko;
+
+namespace {
+const std::string k_digest = "sha256:" + std::string(64, 'c');
+
+FailureReport failure(std::vector<std::string> tail, int exit_code = 1) {
+    return {"packages.buildkite.com/acme/images/app", {"packages.buildkite.com/acme/images/app:v1"}, exit_code,
+            std::move(tail), Auth::oidc, "https://packages.buildkite.com/acme/images",
+            "gcr.io/kaniko-project/executor:v1.24.0", std::chrono::seconds(75)};
+}
+}  // namespace
+
+TEST_CASE("annotation: success shows image, tags, digest, pull command and time", "[annotation]") {
+    const auto body = success_annotation({"r.example/app", {"r.example/app:v1", "r.example/app:latest"}, k_digest, true,
+                                          std::chrono::seconds(83)});
+    CHECK(body == "<h4>:kaniko: Pushed <code>r.example/app</code> in 1m 23s</h4>\n"
+                  "<p>Tags:</p><ul><li><code>r.example/app:v1</code></li><li><code>r.example/app:latest</code></li></ul>\n"
+                  "<p>Digest: <code>" + k_digest + "</code></p>\n"
+                  "<pre><code>docker pull r.example/app@" + k_digest + "</code></pre>\n");
+}
+
+TEST_CASE("annotation: a build that was not pushed offers no pull command", "[annotation]") {
+    const auto body = success_annotation({"r.example/app", {"r.example/app:v1"}, k_digest, false, std::chrono::seconds(5)});
+    CHECK(body.find("Built <code>r.example/app</code> in 5s") != std::string::npos);
+    CHECK(body.find("docker pull") == std::string::npos);
+}
+
+TEST_CASE("annotation: failure shows the exit code and the escaped tail", "[annotation]") {
+    const auto body = failure_annotation(failure({"step 3/4 : RUN make", "error: <missing> & gone"}, 3));
+    CHECK(body == "<h4>:kaniko: Building <code>packages.buildkite.com/acme/images/app</code> failed with exit code 3 "
+                  "after 1m 15s</h4>\n"
+                  "<p>Last lines of the executor's output:</p>\n"
+                  "<pre><code>step 3/4 : RUN make\nerror: &lt;missing&gt; &amp; gone\n</code></pre>\n");
+}
+
+TEST_CASE("annotation: hints for the recipe's known failures", "[annotation]") {
+    SECTION("a rejected audience") {
+        const auto hint = failure_hint(failure({"error: Invalid 'aud' claim"}));
+        REQUIRE(hint);
+        CHECK(hint->starts_with("The registry rejected the token's audience <code>https://packages.buildkite.com/acme/images</code>"));
+    }
+    SECTION("401 with OIDC points at the audience and the policy") {
+        const auto hint = failure_hint(failure({"POST https://packages.buildkite.com/v2/x/blobs/uploads/: UNAUTHORIZED"}));
+        REQUIRE(hint);
+        CHECK(hint->find("must be exactly <code>https://packages.buildkite.com/acme/images</code>") != std::string::npos);
+    }
+    SECTION("403 with a Docker config points at docker login") {
+        auto report = failure({"unexpected status code 403 Forbidden"});
+        report.auth = Auth::docker_config;
+        const auto hint = failure_hint(report);
+        REQUIRE(hint);
+        CHECK(hint->find("docker login") != std::string::npos);
+    }
+    SECTION("an executor image that cannot be pulled") {
+        const auto hint = failure_hint(failure({"Unable to find image 'gcr.io/kaniko-project/executor:v1.24.0' locally"}, 125));
+        REQUIRE(hint);
+        CHECK(hint->find("KANIKO_IMAGE") != std::string::npos);
+    }
+    SECTION("no hint for an ordinary failing RUN step") {
+        CHECK_FALSE(failure_hint(failure({"RUN npm test", "1 test failed"})));
+    }
+}
+
+TEST_CASE("annotation: durations", "[annotation]") {
+    CHECK(format_duration(std::chrono::seconds(0)) == "0s");
+    CHECK(format_duration(std::chrono::seconds(60)) == "1m 00s");
+    CHECK(format_duration(std::chrono::seconds(3725)) == "1h 02m");
+}

@@ -1,0 +1,190 @@
+#include <catch2/catch.hpp>
+
+#include "config/config.hpp"
+
+using namespace kaniko;
+
+namespace {
+std::string error_of(std::string_view json) {
+    const auto result = parse_config(json);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().exit_code == k_exit_invalid_config);
+    return result.error().message;
+}
+}  // namespace
+
+TEST_CASE("config: defaults follow the recipe", "[config]") {
+    const auto config = parse_config(R"({"image":"hello-kaniko","package-registry":"my-container-registry"})");
+    REQUIRE(config);
+    CHECK(config->image == "hello-kaniko");
+    CHECK(config->package_registry == "my-container-registry");
+    CHECK_FALSE(config->registry);
+    CHECK(config->tags.empty());
+    CHECK(config->context == ".");
+    CHECK(config->dockerfile == "Dockerfile");
+    CHECK(config->cache);
+    CHECK(config->push);
+    CHECK(config->annotate);
+    CHECK_FALSE(config->debug);
+    CHECK_FALSE(config->auth);
+    CHECK(config->oidc_lifetime == 300);
+}
+
+TEST_CASE("config: every attribute is read", "[config]") {
+    const auto config = parse_config(R"({
+        "image": "team/api", "registry": "ghcr.io/acme", "organization": "acme",
+        "tags": ["v1", "latest"], "context": "services/api", "dockerfile": "docker/Dockerfile.prod",
+        "build-args": ["VERSION=1.2", "NPM_TOKEN"], "target": "runtime", "labels": ["team=api"],
+        "platform": "linux/arm64", "network": "host", "cache": true, "cache-repo": "ghcr.io/acme/cache",
+        "cache-ttl": "168h", "push": false, "auth": "oidc", "oidc-audience": "https://ghcr.io",
+        "oidc-lifetime": 600, "kaniko-image": "example.com/kaniko:v2", "debug": true, "verbosity": "debug",
+        "extra-args": ["--snapshot-mode=redo"], "annotate": false, "helper": "/opt/helper"
+    })");
+    REQUIRE(config);
+    CHECK(config->image == "team/api");
+    CHECK(config->registry == "ghcr.io/acme");
+    CHECK(config->organization == "acme");
+    CHECK(config->tags == std::vector<std::string>{"v1", "latest"});
+    CHECK(config->context == "services/api");
+    CHECK(config->dockerfile == "services/api/docker/Dockerfile.prod");
+    CHECK(config->build_args == std::vector<std::string>{"VERSION=1.2", "NPM_TOKEN"});
+    CHECK(config->target == "runtime");
+    CHECK(config->labels == std::vector<std::string>{"team=api"});
+    CHECK(config->platform == "linux/arm64");
+    CHECK(config->network == "host");
+    CHECK(config->cache_repo == "ghcr.io/acme/cache");
+    CHECK(config->cache_ttl == "168h");
+    CHECK_FALSE(config->push);
+    CHECK(config->auth == Auth::oidc);
+    CHECK(config->oidc_audience == "https://ghcr.io");
+    CHECK(config->oidc_lifetime == 600);
+    CHECK(config->kaniko_image == "example.com/kaniko:v2");
+    CHECK(config->debug);
+    CHECK(config->verbosity == "debug");
+    CHECK(config->extra_args == std::vector<std::string>{"--snapshot-mode=redo"});
+    CHECK_FALSE(config->annotate);
+    CHECK(config->helper == "/opt/helper");
+}
+
+TEST_CASE("config: a single tag may be a string", "[config]") {
+    const auto config = parse_config(R"({"image":"app","tags":"latest"})");
+    REQUIRE(config);
+    CHECK(config->tags == std::vector<std::string>{"latest"});
+}
+
+TEST_CASE("config: errors name the attribute, the value and what is allowed", "[config]") {
+    SECTION("image is required") {
+        CHECK(error_of(R"({"registry":"ghcr.io"})") ==
+              "image: is required; name the repository to push, e.g. `image: hello-kaniko` or `image: team/api`");
+        CHECK(error_of("null").starts_with("image: is required"));
+    }
+    SECTION("image must be a repository name") {
+        CHECK(error_of(R"({"image":"Hello"})") ==
+              "image: \"Hello\" is not a valid repository name; use lowercase letters, digits and . _ - separators, "
+              "with / between components (e.g. team/api)");
+    }
+    SECTION("unknown attributes, with a suggestion for near misses") {
+        CHECK(error_of(R"({"image":"app","build_args":["A=1"]})") ==
+              "\"build_args\": is not an attribute of the kaniko plugin; did you mean build-args?");
+        CHECK(error_of(R"({"image":"app","colour":"blue"})").starts_with(
+            "\"colour\": is not an attribute of the kaniko plugin; allowed: image, registry,"));
+    }
+    SECTION("tags") {
+        CHECK(error_of(R"({"image":"app","tags":["ok","Bad Tag!"]})") ==
+              "tags[1]: \"Bad Tag!\" is not a valid tag; use up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -");
+        CHECK(error_of(R"({"image":"app","tags":".hidden"})").starts_with("tags: \".hidden\" is not a valid tag"));
+        CHECK(error_of(R"({"image":"app","tags":[]})") == "tags: is an empty array; remove it or add items");
+        CHECK(error_of(R"({"image":"app","tags":[1]})") == "tags[0]: 1 is a number; expected a string");
+    }
+    SECTION("types") {
+        CHECK(error_of(R"({"image":"app","cache":"yes"})") == "cache: \"yes\" is a string; expected true or false");
+        CHECK(error_of(R"({"image":"app","build-args":"A=1"})") ==
+              "build-args: \"A=1\" is a string; expected an array of strings");
+        CHECK(error_of(R"({"image":"app","oidc-lifetime":"soon"})") ==
+              "oidc-lifetime: \"soon\" is a string; expected a whole number");
+        CHECK(error_of(R"({"image":["app"]})") == "image: [\"app\"] is an array; expected a string");
+        CHECK(error_of(R"({"image":"app","target":""})") ==
+              "target: \"\" is empty; remove the attribute or give a value");
+    }
+    SECTION("registry") {
+        CHECK(error_of(R"({"image":"app","registry":"https://ghcr.io/acme"})") ==
+              "registry: \"https://ghcr.io/acme\" must not include a scheme; write the host and optional path, e.g. "
+              "ghcr.io/acme");
+        CHECK(error_of(R"({"image":"app","registry":"ghcr io"})") ==
+              "registry: \"ghcr io\" is not a registry; write host[:port][/path], e.g. ghcr.io/acme");
+        CHECK(error_of(R"({"image":"app","registry":"ghcr.io","package-registry":"images"})").starts_with(
+            "registry: \"ghcr.io\" and package-registry: \"images\" are both set; keep one"));
+        CHECK(error_of(R"({"image":"app","package-registry":"my/registry"})").starts_with(
+            "package-registry: \"my/registry\" is not a valid slug"));
+    }
+    SECTION("paths stay inside the checkout") {
+        CHECK(error_of(R"({"image":"app","context":"../elsewhere"})") ==
+              "context: \"../elsewhere\" leaves the checkout; use a relative path that stays inside it");
+        CHECK(error_of(R"({"image":"app","context":"/etc"})").starts_with("context: \"/etc\" leaves the checkout"));
+        CHECK(error_of(R"({"image":"app","context":"sub","dockerfile":"../../Dockerfile"})") ==
+              "dockerfile: \"sub/../../Dockerfile\" leaves the checkout; use a relative path that stays inside it");
+        CHECK(error_of(R"({"image":"app","dockerfile":"/Dockerfile"})") ==
+              "dockerfile: \"/Dockerfile\" is absolute; give a path relative to the context");
+    }
+    SECTION("build arguments, labels, target, platform, network") {
+        CHECK(error_of(R"({"image":"app","build-args":["1BAD=x"]})") ==
+              "build-args[0]: \"1BAD=x\" is not a build argument; use KEY=VALUE, or KEY to pass the job's environment "
+              "variable");
+        CHECK(error_of(R"({"image":"app","labels":["novalue"]})") ==
+              "labels[0]: \"novalue\" is not a label; use KEY=VALUE, e.g. org.opencontainers.image.source=...");
+        CHECK(error_of(R"({"image":"app","target":"-x"})").starts_with("target: \"-x\" is not a stage name"));
+        CHECK(error_of(R"({"image":"app","platform":"arm64"})") ==
+              "platform: \"arm64\" is not a platform; use os/arch[/variant], e.g. linux/amd64 or linux/arm64");
+        CHECK(error_of(R"({"image":"app","network":"my net"})").starts_with("network: \"my net\" is not a Docker network"));
+    }
+    SECTION("cache") {
+        CHECK(error_of(R"({"image":"app","cache-ttl":"a week"})") ==
+              "cache-ttl: \"a week\" is not a duration; use a Go duration such as 168h or 30m");
+        CHECK(error_of(R"({"image":"app","cache-repo":"ghcr.io/acme/cache:v1"})").starts_with(
+            "cache-repo: \"ghcr.io/acme/cache:v1\" is not a repository"));
+        CHECK(error_of(R"({"image":"app","cache":false,"cache-repo":"ghcr.io/acme/cache"})") ==
+              "cache: false, yet cache-repo is set; remove it or turn the cache on");
+    }
+    SECTION("auth and OIDC") {
+        CHECK(error_of(R"({"image":"app","auth":"password"})") ==
+              "auth: \"password\" is not an auth mode; use oidc, docker-config or none");
+        CHECK(error_of(R"({"image":"app","oidc-lifetime":0})") ==
+              "oidc-lifetime: \"0\" is out of range; use seconds from 1 to 86400");
+        CHECK(error_of(R"({"image":"app","auth":"none","oidc-lifetime":60})") ==
+              "auth: \"none\" does not request an OIDC token, yet oidc-lifetime is set; remove it or use auth: oidc");
+        CHECK(error_of(R"({"image":"app","oidc-audience":"a b"})").starts_with("oidc-audience: \"a b\" contains white space"));
+    }
+    SECTION("executor") {
+        CHECK(error_of(R"({"image":"app","kaniko-image":"Not An Image"})") ==
+              "kaniko-image: \"Not An Image\" is not an image reference; e.g. gcr.io/kaniko-project/executor:v1.24.0");
+        CHECK(error_of(R"({"image":"app","verbosity":"loud"})") ==
+              "verbosity: \"loud\" is not a Kaniko log level; use panic, fatal, error, warn, info, debug or trace");
+    }
+    SECTION("malformed JSON") {
+        CHECK(error_of("{").starts_with("the plugin configuration is not valid JSON"));
+        CHECK(error_of("[1]") ==
+              "the plugin configuration is an array; expected attributes such as `image: hello-kaniko`");
+    }
+}
+
+TEST_CASE("config: an error with a newline in the value stays on one line", "[config]") {
+    const auto message = error_of(R"({"image":"app\nrm -rf /"})");
+    CHECK(message.find('\n') == std::string::npos);
+    CHECK(message.starts_with(R"(image: "app\nrm -rf /" is not)"));
+}
+
+TEST_CASE("config: checkout paths are normalized", "[config]") {
+    CHECK(normalize_checkout_path(".") == ".");
+    CHECK(normalize_checkout_path("./a//b/./c/..") == "a/b");
+    CHECK(normalize_checkout_path("a/../..") == std::nullopt);
+    CHECK(normalize_checkout_path("/abs") == std::nullopt);
+    CHECK(normalize_checkout_path("") == std::nullopt);
+}
+
+TEST_CASE("config: the attribute list has no duplicates and includes image", "[config]") {
+    std::vector<std::string_view> names;
+    for (const auto& spec : attribute_specs()) names.push_back(spec.name);
+    std::sort(names.begin(), names.end());
+    CHECK(std::adjacent_find(names.begin(), names.end()) == names.end());
+    CHECK(std::binary_search(names.begin(), names.end(), "image"));
+}

@@ -1,0 +1,47 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "util/files.hpp"
+
+using namespace kaniko;
+namespace fs = std::filesystem;
+
+TEST_CASE("files: a temporary directory is private and goes away with everything in it", "[files]") {
+    std::string path;
+    {
+        auto dir = TempDir::create("/tmp", "kaniko-files-test-");
+        REQUIRE(dir);
+        path = dir->path();
+        struct stat info {};
+        REQUIRE(::stat(path.c_str(), &info) == 0);
+        CHECK((info.st_mode & 0777) == 0700);
+        REQUIRE(write_private_file(path + "/secret", "token"));
+        REQUIRE(::stat((path + "/secret").c_str(), &info) == 0);
+        CHECK((info.st_mode & 0777) == 0600);
+        CHECK(read_text_file(path + "/secret") == "token");
+        CHECK(entries_with_prefix("/tmp", fs::path(path).filename().string()) == std::vector<std::string>{path});
+    }
+    CHECK_FALSE(fs::exists(path));
+}
+
+TEST_CASE("files: a private file is never written through an existing name", "[files]") {
+    auto dir = TempDir::create("/tmp", "kaniko-files-test-");
+    REQUIRE(dir);
+    fs::create_symlink("/tmp/kaniko-files-test-target", dir->path() + "/link");
+    const auto written = write_private_file(dir->path() + "/link", "token");
+    REQUIRE_FALSE(written);
+    CHECK(written.error().message.starts_with("cannot create " + dir->path() + "/link: "));
+    CHECK_FALSE(fs::exists("/tmp/kaniko-files-test-target"));
+}
+
+TEST_CASE("files: paths resolved inside a base, symbolic links followed", "[files]") {
+    auto dir = TempDir::create("/tmp", "kaniko-files-test-");
+    REQUIRE(dir);
+    fs::create_directory(dir->path() + "/sub");
+    fs::create_symlink("/etc", dir->path() + "/escape");
+    CHECK(resolve_inside(dir->path(), "sub/Dockerfile") == dir->path() + "/sub/Dockerfile");
+    CHECK_FALSE(resolve_inside(dir->path(), "escape/passwd"));
+}

@@ -1,0 +1,35 @@
+#include <catch2/catch.hpp>
+
+#include "buildkite/oidc.hpp"
+#include "util/base64.hpp"
+
+using namespace kaniko;
+
+namespace {
+std::string jwt(std::string_view payload) {
+    return base64_encode(R"({"alg":"RS256"})") + "." + base64_encode(payload) + ".c2ln";
+}
+}  // namespace
+
+TEST_CASE("oidc: the token request the recipe makes", "[oidc]") {
+    CHECK(token_request_command("https://packages.buildkite.com/acme/images", 300) ==
+          Argv{"buildkite-agent", "oidc", "request-token", "--audience", "https://packages.buildkite.com/acme/images",
+               "--lifetime", "300"});
+}
+
+TEST_CASE("oidc: claims of a token", "[oidc]") {
+    const auto claims = decode_token_claims(jwt(R"({"aud":"https://r.example","exp":1700000000,"sub":"x"})"));
+    REQUIRE(claims);
+    CHECK(claims->audience == "https://r.example");
+    CHECK(claims->expires_at == 1700000000);
+    const auto listed = decode_token_claims(jwt(R"({"aud":["https://a","https://b"],"exp":1})"));
+    REQUIRE(listed);
+    CHECK(listed->audience == "https://a");
+}
+
+TEST_CASE("oidc: something that is not a JWT", "[oidc]") {
+    CHECK_FALSE(decode_token_claims("opaque-token"));
+    CHECK_FALSE(decode_token_claims("a.b"));
+    CHECK(decode_token_claims("x.!!!.y").error().message ==
+          "the OIDC token is not a JWT (expected three base64url parts)");
+}

@@ -1,0 +1,214 @@
+#include <catch2/catch.hpp>
+
+#include "config/config.hpp"
+#include "plan/plan.hpp"
+
+using namespace kaniko;
+
+namespace {
+
+Environment job_env(std::map<std::string, std::string, std::less<>> extra = {}) {
+    std::map<std::string, std::string, std::less<>> vars{
+        {"BUILDKITE_ORGANIZATION_SLUG", "acme"},
+        {"BUILDKITE_COMMIT", "0123456789abcdef0123"},
+        {"BUILDKITE_BUILD_NUMBER", "42"},
+        {"BUILDKITE_JOB_ID", "0190-job"},
+        {"HOME", "/home/agent"},
+    };
+    for (auto& [k, v] : extra) vars[k] = v;
+    return Environment(std::move(vars));
+}
+
+BuildPlan plan_of(std::string_view json, const Environment& env = job_env()) {
+    const auto config = parse_config(json);
+    REQUIRE(config);
+    auto plan = make_plan(*config, env, "/builds/acme/app");
+    if (!plan) FAIL(plan.error().message);
+    return *plan;
+}
+
+Error plan_error(std::string_view json, const Environment& env = job_env()) {
+    const auto config = parse_config(json);
+    REQUIRE(config);
+    const auto plan = make_plan(*config, env, "/builds/acme/app");
+    REQUIRE_FALSE(plan);
+    return plan.error();
+}
+
+constexpr auto k_recipe = R"({"image":"hello-kaniko","package-registry":"my-container-registry"})";
+
+}  // namespace
+
+TEST_CASE("plan: the two-line configuration does what the recipe does", "[plan]") {
+    const auto plan = plan_of(k_recipe);
+    const auto argv = executor_command(plan, {"/tmp/k/docker", "/tmp/k/output"});
+    CHECK(argv == Argv{
+                      "docker", "run", "--rm", "--name", "kaniko-0190-job", "-e", "container=docker",
+                      "-v", "/builds/acme/app:/workspace",
+                      "-v", "/tmp/k/docker:/kaniko/.docker:ro",
+                      "-v", "/tmp/k/output:/kaniko/output",
+                      "gcr.io/kaniko-project/executor:v1.24.0",
+                      "--dockerfile=/workspace/Dockerfile",
+                      "--context=dir:///workspace",
+                      "--destination=packages.buildkite.com/acme/my-container-registry/hello-kaniko:0123456789ab-42",
+                      "--verbosity=info",
+                      "--log-timestamp",
+                      "--cache=true",
+                      "--cache-repo=packages.buildkite.com/acme/my-container-registry/hello-kaniko-cache",
+                      "--digest-file=/kaniko/output/digest",
+                  });
+    CHECK(plan.auth == Auth::oidc);
+    CHECK(plan.oidc_audience == "https://packages.buildkite.com/acme/my-container-registry");
+    CHECK(plan.oidc_lifetime == 300);
+    CHECK(plan.push);
+}
+
+TEST_CASE("plan: tags", "[plan]") {
+    SECTION("without a commit or build number, as the recipe does") {
+        const auto plan = plan_of(R"({"image":"app","registry":"r.example"})", Environment());
+        CHECK(plan.destinations == std::vector<std::string>{"r.example/app:local-0"});
+    }
+    SECTION("each tag is a destination") {
+        const auto plan = plan_of(R"({"image":"team/api","registry":"ghcr.io/acme","tags":["v1","latest"]})");
+        CHECK(plan.destinations == std::vector<std::string>{"ghcr.io/acme/team/api:v1", "ghcr.io/acme/team/api:latest"});
+    }
+    SECTION("a derived tag that is not valid is reported") {
+        const auto error = plan_error(R"({"image":"app","registry":"r.example"})",
+                                      job_env({{"BUILDKITE_BUILD_NUMBER", "4 2"}}));
+        CHECK(error.message ==
+              "tags: \"0123456789ab-4 2\" was derived from BUILDKITE_COMMIT and BUILDKITE_BUILD_NUMBER and is not a "
+              "valid tag; set tags explicitly");
+    }
+}
+
+TEST_CASE("plan: registry resolution", "[plan]") {
+    SECTION("PACKAGE_REGISTRY_NAME is the fallback for package-registry") {
+        const auto plan = plan_of(R"({"image":"app"})", job_env({{"PACKAGE_REGISTRY_NAME", "images"}}));
+        CHECK(plan.registry == "packages.buildkite.com/acme/images");
+    }
+    SECTION("organization overrides the slug of the job") {
+        const auto plan = plan_of(R"({"image":"app","package-registry":"images","organization":"other"})");
+        CHECK(plan.registry == "packages.buildkite.com/other/images");
+    }
+    SECTION("no registry at all") {
+        CHECK(plan_error(R"({"image":"app"})").message ==
+              "registry: not set; give `package-registry: <name>` for a Buildkite Package Registry (or set "
+              "PACKAGE_REGISTRY_NAME), or `registry: <host>[/path]` for any other registry");
+    }
+    SECTION("no organization") {
+        CHECK(plan_error(R"({"image":"app","package-registry":"images"})", Environment()).message.starts_with(
+            "organization: not set and BUILDKITE_ORGANIZATION_SLUG is empty"));
+    }
+    SECTION("a bad PACKAGE_REGISTRY_NAME is named as such") {
+        CHECK(plan_error(R"({"image":"app"})", job_env({{"PACKAGE_REGISTRY_NAME", "My Registry"}})).message ==
+              "PACKAGE_REGISTRY_NAME: \"My Registry\" is not a valid slug; use lowercase letters, digits and . _ -");
+    }
+}
+
+TEST_CASE("plan: auth defaults by registry", "[plan]") {
+    CHECK(plan_of(R"({"image":"app","registry":"packages.buildkite.com/acme/images"})").auth == Auth::oidc);
+    const auto other = plan_of(R"({"image":"app","registry":"ghcr.io/acme"})");
+    CHECK(other.auth == Auth::docker_config);
+    CHECK(other.docker_config_source == "/home/agent/.docker/config.json");
+    CHECK(plan_of(R"({"image":"app","registry":"ghcr.io"})", job_env({{"DOCKER_CONFIG", "/etc/docker-auth"}}))
+              .docker_config_source == "/etc/docker-auth/config.json");
+    const auto none = plan_of(R"({"image":"app","registry":"localhost:5000","auth":"none"})");
+    const auto argv = executor_command(none, {std::nullopt, "/tmp/out"});
+    CHECK(std::find(argv.begin(), argv.end(), "/tmp/out:/kaniko/output") != argv.end());
+    CHECK(std::none_of(argv.begin(), argv.end(), [](const std::string& a) { return a.ends_with("/kaniko/.docker:ro"); }));
+}
+
+TEST_CASE("plan: the recipe's environment switches win over attributes", "[plan]") {
+    constexpr auto json = R"({"image":"app","registry":"r.example","kaniko-image":"mirror/kaniko:v1","verbosity":"warn"})";
+    SECTION("KANIKO_IMAGE names the exact image, even with debug") {
+        const auto plan = plan_of(json, job_env({{"KANIKO_IMAGE", "local/kaniko:dev"}, {"KANIKO_DEBUG", "1"}}));
+        CHECK(plan.executor_image == "local/kaniko:dev");
+    }
+    SECTION("KANIKO_DEBUG=1 picks the debug variant") {
+        CHECK(plan_of(json, job_env({{"KANIKO_DEBUG", "1"}})).executor_image == "mirror/kaniko:v1-debug");
+        CHECK(plan_of(R"({"image":"app","registry":"r.example"})", job_env({{"KANIKO_DEBUG", "1"}})).executor_image ==
+              "gcr.io/kaniko-project/executor:v1.24.0-debug");
+        CHECK(plan_of(json, job_env({{"KANIKO_DEBUG", "0"}})).executor_image == "mirror/kaniko:v1");
+    }
+    SECTION("KANIKO_VERBOSITY") {
+        const auto plan = plan_of(json, job_env({{"KANIKO_VERBOSITY", "trace"}}));
+        CHECK(std::find(plan.kaniko_args.begin(), plan.kaniko_args.end(), "--verbosity=trace") != plan.kaniko_args.end());
+        CHECK(plan_error(json, job_env({{"KANIKO_VERBOSITY", "loud"}})).message ==
+              "KANIKO_VERBOSITY: \"loud\" is not a Kaniko log level; use panic, fatal, error, warn, info, debug or "
+              "trace");
+    }
+    SECTION("KANIKO_NO_PUSH=1") {
+        const auto plan = plan_of(json, job_env({{"KANIKO_NO_PUSH", "1"}}));
+        CHECK_FALSE(plan.push);
+        CHECK(plan.kaniko_args.back() == "--no-push");
+    }
+    SECTION("a bad KANIKO_IMAGE") {
+        CHECK(plan_error(json, job_env({{"KANIKO_IMAGE", "NOPE NOPE"}})).message.starts_with(
+            "KANIKO_IMAGE: \"NOPE NOPE\" is not an image reference"));
+    }
+}
+
+TEST_CASE("plan: debug variants of executor images", "[plan]") {
+    CHECK(*debug_variant("gcr.io/kaniko-project/executor:v1.24.0") == "gcr.io/kaniko-project/executor:v1.24.0-debug");
+    CHECK(*debug_variant("cgr.dev/chainguard/kaniko:latest") == "cgr.dev/chainguard/kaniko:latest-debug");
+    CHECK(*debug_variant("localhost:5000/kaniko") == "localhost:5000/kaniko:debug");
+    CHECK(*debug_variant("mirror/kaniko:v1-debug") == "mirror/kaniko:v1-debug");
+    CHECK_FALSE(debug_variant("mirror/kaniko@sha256:" + std::string(64, 'a')));
+}
+
+TEST_CASE("plan: build flags in order, extra-args last", "[plan]") {
+    const auto plan = plan_of(R"({
+        "image":"app","registry":"r.example","tags":"t","context":"svc","dockerfile":"Dockerfile.ci",
+        "build-args":["VERSION=1","NPM_TOKEN"],"target":"prod","labels":["a=b"],"platform":"linux/arm64",
+        "cache-repo":"r.example/cache","cache-ttl":"24h","push":false,"network":"host",
+        "extra-args":["--snapshot-mode=redo","--use-new-run"]})",
+                              job_env({{"NPM_TOKEN", "secret-value"}}));
+    const auto argv = executor_command(plan, {"/c", "/o"});
+    const auto image_at = std::find(argv.begin(), argv.end(), "gcr.io/kaniko-project/executor:v1.24.0");
+    REQUIRE(image_at != argv.end());
+    CHECK(Argv(argv.begin(), image_at) == Argv{"docker", "run", "--rm", "--name", "kaniko-0190-job", "--network",
+                                                "host", "-e", "container=docker", "-e", "NPM_TOKEN", "-v",
+                                                "/builds/acme/app:/workspace", "-v", "/c:/kaniko/.docker:ro", "-v",
+                                                "/o:/kaniko/output"});
+    CHECK(Argv(image_at + 1, argv.end()) == Argv{"--dockerfile=/workspace/svc/Dockerfile.ci",
+                                                  "--context=dir:///workspace/svc",
+                                                  "--destination=r.example/app:t",
+                                                  "--verbosity=info",
+                                                  "--log-timestamp",
+                                                  "--cache=true",
+                                                  "--cache-repo=r.example/cache",
+                                                  "--cache-ttl=24h",
+                                                  "--build-arg=VERSION=1",
+                                                  "--build-arg=NPM_TOKEN",
+                                                  "--target=prod",
+                                                  "--label=a=b",
+                                                  "--custom-platform=linux/arm64",
+                                                  "--no-push",
+                                                  "--digest-file=/kaniko/output/digest",
+                                                  "--snapshot-mode=redo",
+                                                  "--use-new-run"});
+    SECTION("the value of a passed-through build argument never reaches argv") {
+        CHECK(std::none_of(argv.begin(), argv.end(),
+                           [](const std::string& a) { return a.find("secret-value") != std::string::npos; }));
+    }
+}
+
+TEST_CASE("plan: a passed-through build argument must be set", "[plan]") {
+    CHECK(plan_error(R"({"image":"app","registry":"r.example","build-args":["MISSING"]})").message ==
+          "build-args[0]: \"MISSING\" names a variable that is not set in the job environment; set it in the step's "
+          "env, or write MISSING=value");
+}
+
+TEST_CASE("plan: cache off leaves out every cache flag", "[plan]") {
+    const auto plan = plan_of(R"({"image":"app","registry":"r.example","cache":false})");
+    CHECK(std::none_of(plan.kaniko_args.begin(), plan.kaniko_args.end(),
+                       [](const std::string& a) { return a.starts_with("--cache"); }));
+}
+
+TEST_CASE("plan: names are scoped to the job", "[plan]") {
+    const auto plan = plan_of(k_recipe, job_env({{"BUILDKITE_JOB_ID", "a/b c"}}));
+    CHECK(plan.container_name == "kaniko-a-b-c");
+    CHECK(plan.job_scope == "a-b-c");
+    CHECK(plan.annotation_context == "kaniko-packages.buildkite.com-acme-my-container-registry-hello-kaniko");
+    CHECK(plan_of(k_recipe, job_env({{"BUILDKITE_JOB_ID", ""}})).container_name == "kaniko-local");
+}

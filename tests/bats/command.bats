@@ -1,0 +1,263 @@
+#!/usr/bin/env bats
+# The command hook, run as the agent runs it, with stand-ins for buildkite-agent and docker.
+
+load helpers
+
+setup() {
+  kaniko_setup
+  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry"}'
+}
+
+registry=packages.buildkite.com/acme/my-container-registry
+
+@test "the two-line configuration builds and pushes as the recipe does" {
+  run_hook command
+  assert_success
+
+  # One executor run, with exactly the recipe's flags; the private directory is the only variable part.
+  [[ "$(wc -l <"${STAND_IN_DIR}/docker-calls")" -eq 1 ]]
+  private_dir="$(docker_call 1 | grep -o "${TMPDIR}/kaniko-buildkite-${BUILDKITE_JOB_ID}-[A-Za-z0-9]*" | head -n 1)"
+  [[ -n "${private_dir}" ]]
+  assert_equal "$(docker_call 1)" "run --rm --name kaniko-${BUILDKITE_JOB_ID} -e container=docker -v ${CHECKOUT}:/workspace -v ${private_dir}/docker:/kaniko/.docker:ro -v ${private_dir}/output:/kaniko/output gcr.io/kaniko-project/executor:v1.24.0 --dockerfile=/workspace/Dockerfile --context=dir:///workspace --destination=${registry}/hello-kaniko:0123456789ab-42 --verbosity=info --log-timestamp --cache=true --cache-repo=${registry}/hello-kaniko-cache --digest-file=/kaniko/output/digest"
+
+  # The token was requested for the registry's URL, and nothing else was asked of the agent first.
+  assert_equal "$(sed -n 1p "${STAND_IN_DIR}/agent-calls")" "oidc request-token --audience https://${registry} --lifetime 300"
+  assert_equal "$(sed -n 2p "${STAND_IN_DIR}/agent-calls")" "redactor add"
+  assert_equal "$(cat "${STAND_IN_DIR}/redacted")" "$(last_token)"
+
+  # What the executor could read: the token as the password of user buildkite, keyed by host.
+  assert_equal "$(jq -r '.auths["packages.buildkite.com"].username' "${STAND_IN_DIR}/executor-config.json")" buildkite
+  assert_equal "$(jq -r '.auths["packages.buildkite.com"].password' "${STAND_IN_DIR}/executor-config.json")" "$(last_token)"
+  assert_equal "$(jq -r '.auths["packages.buildkite.com"].auth' "${STAND_IN_DIR}/executor-config.json" | base64 -d)" "buildkite:$(last_token)"
+  assert_equal "$(cat "${STAND_IN_DIR}/executor-modes")" "700 600"
+
+  # Credentials are gone afterwards, and were never inside the checkout.
+  assert_dir_not_exist "${private_dir}"
+  [[ "${private_dir}" != "${CHECKOUT}"* ]]
+  refute_token_leaked "${CHECKOUT}" "${STAND_IN_DIR}/docker-calls" "${STAND_IN_DIR}/agent-calls"
+}
+
+@test "the digest reaches meta-data, the annotation and the log" {
+  export STAND_IN_DIGEST="sha256:$(printf 'a%.0s' {1..64})"
+  run_hook command
+  assert_success
+  pinned="${registry}/hello-kaniko@${STAND_IN_DIGEST}"
+  assert_output --partial "kaniko: pushed ${pinned}"
+  assert_equal "$(meta_data kaniko-image)" "${pinned}"
+  assert_equal "$(meta_data kaniko-image:hello-kaniko)" "${pinned}"
+  assert_equal "$(meta_data kaniko-digest:hello-kaniko)" "${STAND_IN_DIGEST}"
+  assert_equal "$(meta_data kaniko-tags:hello-kaniko)" "${registry}/hello-kaniko:0123456789ab-42"
+  context="kaniko-packages.buildkite.com-acme-my-container-registry-hello-kaniko"
+  assert_equal "$(annotation_style "${context}")" success
+  run annotation "${context}"
+  assert_output --partial "docker pull ${pinned}"
+  assert_output --partial "<li><code>${registry}/hello-kaniko:0123456789ab-42</code></li>"
+}
+
+@test "log groups frame the work" {
+  run_hook command
+  assert_success
+  assert_line "~~~ :kaniko: Preparing ${registry}/hello-kaniko"
+  assert_line "--- :kaniko: Building ${registry}/hello-kaniko:0123456789ab-42"
+  assert_line --partial '$ docker run --rm --name kaniko-'
+}
+
+@test "the executor's exit code reaches the agent unchanged: 1" {
+  export STAND_IN_EXECUTOR_EXIT=1
+  run_hook command
+  assert_failure 1
+}
+
+@test "the executor's exit code reaches the agent unchanged: 3, with an error annotation" {
+  export STAND_IN_EXECUTOR_EXIT=3
+  export STAND_IN_EXECUTOR_LINES="RUN npm test"
+  run_hook command
+  assert_failure 3
+  assert_line "^^^ +++"
+  assert_line "kaniko: the executor exited with code 3 building ${registry}/hello-kaniko"
+  context="kaniko-packages.buildkite.com-acme-my-container-registry-hello-kaniko"
+  assert_equal "$(annotation_style "${context}")" error
+  run annotation "${context}"
+  assert_output --partial "failed with exit code 3"
+  assert_output --partial "RUN npm test"
+  assert_output --partial "exit status 3"
+  [[ ! -e "${STAND_IN_DIR}/meta-data/kaniko-image" ]]
+  assert_equal "$(find "${TMPDIR}" -mindepth 1 | wc -l)" 0
+}
+
+@test "a 401 from the registry comes with the recipe's troubleshooting advice" {
+  export STAND_IN_EXECUTOR_EXIT=1
+  export STAND_IN_EXECUTOR_LINES="error checking push permissions: POST https://${registry}/v2/hello-kaniko/blobs/uploads/: UNAUTHORIZED"
+  run_hook command
+  assert_failure 1
+  assert_line --partial "kaniko: hint: The registry refused the credentials (401/403). The OIDC audience must be exactly <code>https://${registry}</code>"
+  run annotation "kaniko-packages.buildkite.com-acme-my-container-registry-hello-kaniko"
+  assert_output --partial "OIDC policy must allow this pipeline"
+}
+
+@test "an invalid attribute stops before any token or container, naming attribute and value" {
+  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","tags":["ok","Bad Tag!"]}'
+  run_hook command
+  assert_failure 2
+  assert_output --partial 'kaniko: tags[1]: "Bad Tag!" is not a valid tag; use up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -'
+  assert_file_not_exist "${STAND_IN_DIR}/docker-calls"
+  assert_file_not_exist "${STAND_IN_DIR}/agent-calls"
+}
+
+@test "a missing Dockerfile is reported before a token is requested" {
+  rm "${CHECKOUT}/Dockerfile"
+  run_hook command
+  assert_failure 2
+  assert_output --partial "kaniko: dockerfile: \"Dockerfile\" does not exist in the checkout (${CHECKOUT})"
+  assert_file_not_exist "${STAND_IN_DIR}/agent-calls"
+}
+
+@test "a Dockerfile that escapes the checkout through a symbolic link is refused" {
+  rm "${CHECKOUT}/Dockerfile"
+  echo 'FROM scratch' >"${BATS_TEST_TMPDIR}/outside"
+  ln -s "${BATS_TEST_TMPDIR}/outside" "${CHECKOUT}/Dockerfile"
+  run_hook command
+  assert_failure 2
+  assert_output --partial 'dockerfile: "Dockerfile" resolves outside the checkout through a symbolic link'
+  assert_file_not_exist "${STAND_IN_DIR}/docker-calls"
+}
+
+@test "a failed token request stops the build before the executor starts" {
+  export STAND_IN_OIDC_EXIT=1
+  run_hook command
+  assert_failure 1
+  assert_output --partial "kaniko: buildkite-agent oidc request-token --audience https://${registry} failed (exit 1)"
+  assert_file_not_exist "${STAND_IN_DIR}/docker-calls"
+  assert_equal "$(find "${TMPDIR}" -mindepth 1 | wc -l)" 0
+}
+
+@test "an agent without a redactor still builds, and says so" {
+  export STAND_IN_NO_REDACTOR=1
+  run_hook command
+  assert_success
+  assert_output --partial "kaniko: this agent cannot add secrets to its redactor"
+  refute_token_leaked "${CHECKOUT}"
+}
+
+@test "a token echoed by the executor is masked in the log and the annotation" {
+  export STAND_IN_EXECUTOR_EXIT=1
+  # The stand-in prints the config it was given, as a misbehaving build step might.
+  export STAND_IN_EXECUTOR_LINES="leak attempt follows"
+  cat >"${BATS_TEST_TMPDIR}/docker" <<'SH'
+#!/usr/bin/env bash
+for arg in "$@"; do case "$arg" in *:/kaniko/.docker:ro) cat "${arg%:/kaniko/.docker:ro}/config.json" ;; esac; done
+exec "${PLUGIN_DIR}/tests/stand-ins/docker" "$@"
+SH
+  chmod +x "${BATS_TEST_TMPDIR}/docker"
+  PATH="${BATS_TEST_TMPDIR}:${PATH}" run_hook command
+  assert_failure 1
+  assert_output --partial '"password":"[REDACTED]"'
+  refute_token_leaked "${STAND_IN_DIR}/annotations" "${CHECKOUT}"
+}
+
+@test "KANIKO_NO_PUSH=1 builds without pushing: no meta-data, an info annotation" {
+  export KANIKO_NO_PUSH=1
+  run_hook command
+  assert_success
+  assert_output --partial " --no-push --digest-file=/kaniko/output/digest"
+  assert_file_not_exist "${STAND_IN_DIR}/meta-data/kaniko-image"
+  assert_equal "$(annotation_style kaniko-packages.buildkite.com-acme-my-container-registry-hello-kaniko)" info
+}
+
+@test "the recipe's KANIKO_IMAGE, KANIKO_DEBUG and KANIKO_VERBOSITY switches win over attributes" {
+  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","verbosity":"warn","kaniko-image":"mirror.example/kaniko:v1"}'
+  export KANIKO_DEBUG=1 KANIKO_VERBOSITY=debug
+  run_hook command
+  assert_success
+  assert_output --partial " mirror.example/kaniko:v1-debug --dockerfile="
+  assert_output --partial " --verbosity=debug "
+  export KANIKO_IMAGE=local/kaniko:exact
+  run_hook command
+  assert_success
+  assert_output --partial " local/kaniko:exact --dockerfile="
+}
+
+@test "annotate: false posts no annotation but still sets meta-data" {
+  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","annotate":false}'
+  run_hook command
+  assert_success
+  run ls -A "${STAND_IN_DIR}/annotations"
+  assert_output ""
+  [[ -s "${STAND_IN_DIR}/meta-data/kaniko-image" ]]
+}
+
+@test "build-args from the job environment travel by name, never by value" {
+  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","build-args":["NPM_TOKEN","MODE=prod"]}'
+  export NPM_TOKEN=npm-secret-value-123
+  run_hook command
+  assert_success
+  assert_output --partial " -e container=docker -e NPM_TOKEN -v "
+  assert_output --partial " --build-arg=NPM_TOKEN --build-arg=MODE=prod "
+  run grep -c npm-secret-value-123 "${STAND_IN_DIR}/docker-calls"
+  assert_output 0
+}
+
+@test "configuration from BUILDKITE_PLUGINS and from flattened variables" {
+  unset BUILDKITE_PLUGIN_CONFIGURATION
+  export BUILDKITE_PLUGINS='[{"github.com/acme/kaniko-buildkite-plugin#v0.1.0":{"image":"from-json","registry":"r.example","auth":"none","push":false}}]'
+  run_hook command
+  assert_success
+  assert_output --partial " --destination=r.example/from-json:0123456789ab-42 "
+  unset BUILDKITE_PLUGINS
+  export BUILDKITE_PLUGIN_KANIKO_IMAGE=from-vars BUILDKITE_PLUGIN_KANIKO_REGISTRY=r.example BUILDKITE_PLUGIN_KANIKO_AUTH=none
+  export BUILDKITE_PLUGIN_KANIKO_TAGS_0=one BUILDKITE_PLUGIN_KANIKO_TAGS_1=two BUILDKITE_PLUGIN_KANIKO_CACHE=false
+  run_hook command
+  assert_success
+  assert_output --partial " --destination=r.example/from-vars:one --destination=r.example/from-vars:two --verbosity=info --log-timestamp --digest-file="
+}
+
+@test "auth: docker-config hands the agent's Docker config to the executor" {
+  plugin_config '{"image":"app","registry":"ghcr.io/acme"}'
+  export DOCKER_CONFIG="${BATS_TEST_TMPDIR}/docker-config"
+  mkdir -p "${DOCKER_CONFIG}"
+  echo '{"credHelpers":{"ghcr.io":"ghcr-login"}}' >"${DOCKER_CONFIG}/config.json"
+  run_hook command
+  assert_success
+  assert_equal "$(cat "${STAND_IN_DIR}/executor-config.json")" '{"credHelpers":{"ghcr.io":"ghcr-login"}}'
+  assert_file_not_exist "${STAND_IN_DIR}/tokens"
+}
+
+@test "auth: docker-config without a config file explains what to do" {
+  plugin_config '{"image":"app","registry":"ghcr.io/acme"}'
+  export HOME="${BATS_TEST_TMPDIR}/home"
+  run_hook command
+  assert_failure 1
+  assert_output --partial "kaniko: auth: docker-config needs a Docker config file at ${HOME}/.docker/config.json (from DOCKER_CONFIG or HOME); run docker login, or use auth: oidc or auth: none"
+  assert_file_not_exist "${STAND_IN_DIR}/docker-calls"
+}
+
+@test "plan and --dry-run print the commands and run nothing" {
+  run bash -c 'cd "$1" && "$2" plan' _ "${CHECKOUT}" "${KANIKO_HELPER}"
+  assert_success
+  assert_line "buildkite-agent oidc request-token --audience https://${registry} --lifetime 300"
+  assert_line --partial "docker run --rm --name kaniko-${BUILDKITE_JOB_ID} -e container=docker -v ${CHECKOUT}:/workspace -v '<private-dir>/docker:/kaniko/.docker:ro'"
+  plan_output="${output}"
+  run bash -c 'cd "$1" && "$2" build --dry-run' _ "${CHECKOUT}" "${KANIKO_HELPER}"
+  assert_success
+  assert_equal "${output}" "${plan_output}"
+  assert_file_not_exist "${STAND_IN_DIR}/docker-calls"
+  assert_file_not_exist "${STAND_IN_DIR}/agent-calls"
+}
+
+@test "outside Buildkite the helper prints what it would annotate" {
+  plugin_config '{"image":"app","registry":"localhost:5000","auth":"none"}'
+  mkdir -p "${BATS_TEST_TMPDIR}/bin"
+  ln -s "${PLUGIN_DIR}/tests/stand-ins/docker" "${BATS_TEST_TMPDIR}/bin/docker"
+  PATH="${BATS_TEST_TMPDIR}/bin:/usr/bin:/bin" run_hook command
+  assert_success
+  assert_output --partial "kaniko: not running under Buildkite; the success annotation (kaniko-localhost-5000-app) would read:"
+  assert_output --partial "kaniko: not running under Buildkite; meta-data kaniko-image would be localhost:5000/app@sha256:"
+}
+
+@test "auth: oidc outside Buildkite says what to use instead" {
+  mkdir -p "${BATS_TEST_TMPDIR}/bin"
+  ln -s "${PLUGIN_DIR}/tests/stand-ins/docker" "${BATS_TEST_TMPDIR}/bin/docker"
+  PATH="${BATS_TEST_TMPDIR}/bin:/usr/bin:/bin" run_hook command
+  assert_failure 1
+  assert_output --partial "kaniko: auth: oidc needs buildkite-agent, which is not on PATH; outside Buildkite use auth: docker-config (after docker login) or auth: none"
+}

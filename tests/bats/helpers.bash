@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Shared set-up for the hook tests: a checkout, stand-ins on PATH, and a way to run a hook the way
+# the agent does (sourced from a wrapper script, so $0 is not the hook).
+
+bats_load_library bats-support
+bats_load_library bats-assert
+bats_load_library bats-file
+
+PLUGIN_DIR="$(cd "${BATS_TEST_DIRNAME}/../.." && pwd)"
+export PLUGIN_DIR
+
+kaniko_setup() {
+  export KANIKO_HELPER="${KANIKO_HELPER_UNDER_TEST:-${PLUGIN_DIR}/build/kaniko-buildkite-helper}"
+  export STAND_IN_DIR="${BATS_TEST_TMPDIR}/record"
+  export CHECKOUT="${BATS_TEST_TMPDIR}/checkout"
+  export TMPDIR="${BATS_TEST_TMPDIR}/tmp"
+  mkdir -p "${STAND_IN_DIR}" "${CHECKOUT}" "${TMPDIR}"
+  printf 'FROM scratch\nCOPY . /app\n' >"${CHECKOUT}/Dockerfile"
+  echo 'console.log("hi")' >"${CHECKOUT}/app.js"
+  export PATH="${PLUGIN_DIR}/tests/stand-ins:${PATH}"
+  export BUILDKITE=true
+  export BUILDKITE_JOB_ID="job-${BATS_TEST_NUMBER}-$$"
+  export BUILDKITE_ORGANIZATION_SLUG=acme
+  export BUILDKITE_COMMIT=0123456789abcdef0123456789abcdef01234567
+  export BUILDKITE_BUILD_NUMBER=42
+  unset BUILDKITE_PLUGINS BUILDKITE_PLUGIN_CONFIGURATION KANIKO_IMAGE KANIKO_DEBUG KANIKO_VERBOSITY KANIKO_NO_PUSH
+  unset PACKAGE_REGISTRY_NAME DOCKER_CONFIG
+}
+
+# run_hook NAME: source hooks/NAME from a wrapper shell in the checkout, as the agent does.
+run_hook() {
+  run bash -c 'cd "$1" && source "$2"' wrapper "${CHECKOUT}" "${PLUGIN_DIR}/hooks/$1"
+}
+
+plugin_config() { export BUILDKITE_PLUGIN_CONFIGURATION="$1"; }
+
+# The argv of the Nth recorded docker call (1-based), one word per line.
+docker_call() { sed -n "${1}p" "${STAND_IN_DIR}/docker-calls"; }
+
+last_token() { tail -n 1 "${STAND_IN_DIR}/tokens"; }
+
+meta_data() { cat "${STAND_IN_DIR}/meta-data/$(printf '%s' "$1" | sed 's|/|%2F|g')"; }
+
+annotation() { cat "${STAND_IN_DIR}/annotations/$1"; }
+annotation_style() { cat "${STAND_IN_DIR}/annotation-styles/$1"; }
+
+# Fails when the token appears in any of the given files or in the last run's output.
+refute_token_leaked() {
+  local token
+  token="$(last_token)"
+  [[ -n "${token}" ]] || fail "no token was issued"
+  [[ "${output}" != *"${token}"* ]] || fail "the token reached the job log"
+  if grep -rqF -- "${token}" "$@"; then
+    fail "the token was found in: $(grep -rlF -- "${token}" "$@" | tr '\n' ' ')"
+  fi
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# Cancellation and clean-up: the command hook stopping the executor, and pre-exit removing leftovers.
+
+load helpers
+
+setup() {
+  kaniko_setup
+  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry"}'
+}
+
+@test "cancelling the job stops the executor's container and removes the credentials" {
+  export STAND_IN_EXECUTOR_SLEEP=60
+  # The agent signals the hook's whole process group. This wrapper ignores SIGTERM, as `docker run`
+  # does while it proxies the signal, so that only the helper can end the container.
+  setsid bash -c 'trap "" TERM; cd "$1" && source "$2"; ' wrapper "${CHECKOUT}" "${PLUGIN_DIR}/hooks/command" \
+    >"${BATS_TEST_TMPDIR}/log" 2>&1 &
+  group=$!
+  for _ in $(seq 100); do
+    [[ -e "${STAND_IN_DIR}/running-kaniko-${BUILDKITE_JOB_ID}" ]] && break
+    sleep 0.1
+  done
+  assert_file_exist "${STAND_IN_DIR}/running-kaniko-${BUILDKITE_JOB_ID}"
+  kill -TERM -- "-${group}"
+  status=0
+  wait "${group}" || status=$?
+  assert_equal "${status}" 143
+  run cat "${BATS_TEST_TMPDIR}/log"
+  assert_output --partial "kaniko: received signal 15; stopping the executor container kaniko-${BUILDKITE_JOB_ID}"
+  assert_output --partial "kaniko: cancelled by signal 15"
+  run grep -c "^rm --force kaniko-${BUILDKITE_JOB_ID}\$" "${STAND_IN_DIR}/docker-calls"
+  assert_output 1
+  assert_equal "$(find "${TMPDIR}" -mindepth 1 | wc -l)" 0
+}
+
+@test "pre-exit removes this job's leftovers and nobody else's" {
+  mine="${TMPDIR}/kaniko-buildkite-${BUILDKITE_JOB_ID}-abc123"
+  theirs="${TMPDIR}/kaniko-buildkite-another-job-def456"
+  mkdir -p "${mine}/docker" "${theirs}/docker"
+  echo '{"auths":{}}' >"${mine}/docker/config.json"
+  echo '{"auths":{}}' >"${theirs}/docker/config.json"
+  run_hook pre-exit
+  assert_success
+  assert_dir_not_exist "${mine}"
+  assert_dir_exist "${theirs}"
+  assert_output --partial "kaniko: removed ${mine}"
+  assert_equal "$(cat "${STAND_IN_DIR}/docker-calls")" "rm --force kaniko-${BUILDKITE_JOB_ID}"
+}
+
+@test "pre-exit after a normal build is quiet and succeeds" {
+  run_hook command
+  assert_success
+  run_hook pre-exit
+  assert_success
+  assert_output ""
+}
+
+@test "pre-exit never compiles: without a helper it does nothing" {
+  copy="${BATS_TEST_TMPDIR}/plugin"
+  mkdir -p "${copy}"
+  cp -r "${PLUGIN_DIR}/hooks" "${PLUGIN_DIR}/lib" "${PLUGIN_DIR}/scripts" "${copy}/"
+  unset KANIKO_HELPER
+  run bash -c 'cd "$1" && source "$2"' wrapper "${CHECKOUT}" "${copy}/hooks/pre-exit"
+  assert_success
+  assert_output ""
+  assert_dir_not_exist "${copy}/build"
+}
+
+@test "a helper attribute that is not an executable is a clear error" {
+  export BUILDKITE_PLUGIN_KANIKO_HELPER="${BATS_TEST_TMPDIR}/missing-helper"
+  run_hook command
+  assert_failure 1
+  assert_output "kaniko: the helper ${BATS_TEST_TMPDIR}/missing-helper (from the helper attribute or KANIKO_HELPER) is not an executable file"
+}
+
+@test "without a helper or build tools, the command hook says how to get one" {
+  copy="${BATS_TEST_TMPDIR}/plugin"
+  mkdir -p "${copy}" "${BATS_TEST_TMPDIR}/bin"
+  cp -r "${PLUGIN_DIR}/hooks" "${PLUGIN_DIR}/lib" "${PLUGIN_DIR}/scripts" "${copy}/"
+  ln -s "$(command -v dirname)" "${BATS_TEST_TMPDIR}/bin/dirname"
+  ln -s "$(command -v bash)" "${BATS_TEST_TMPDIR}/bin/bash"
+  unset KANIKO_HELPER
+  run env PATH="${BATS_TEST_TMPDIR}/bin" /bin/bash -c 'cd "$1" && source "$2"' wrapper "${CHECKOUT}" "${copy}/hooks/command"
+  assert_failure 1
+  assert_output --partial "kaniko: cannot build the helper: cmake c++ flock not found."
+  assert_file_not_exist "${STAND_IN_DIR}/docker-calls"
+}

@@ -114,6 +114,9 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const LineSink&
         }
         if (!pending.empty()) on_line(pending);
         child.wait();
+        // A signal sent to the whole process group can end the child before our handler has run:
+        // the child's end of file then wins the race, and the signal must still count.
+        deliver_signal();
         result.exit_code = decode_status(child.native_exit_code());
         return result;
     } catch (const std::exception& e) {

@@ -49,6 +49,7 @@ refute_token_leaked() {
   local token
   token="$(last_token)"
   [[ -n "${token}" ]] || fail "no token was issued"
+  # shellcheck disable=SC2154 # bats' run sets output
   [[ "${output}" != *"${token}"* ]] || fail "the token reached the job log"
   if grep -rqF -- "${token}" "$@"; then
     fail "the token was found in: $(grep -rlF -- "${token}" "$@" | tr '\n' ' ')"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# plugin.yml, the README, the examples and the helper must agree; shell files must pass shellcheck.
+
+load helpers
+
+setup() {
+  kaniko_setup
+}
+
+docs() { /usr/bin/python3 "${PLUGIN_DIR}/tests/docs/plugin_docs.py" "$@"; }
+
+@test "every shell file passes shellcheck" {
+  cd "${PLUGIN_DIR}"
+  run shellcheck -x hooks/* lib/*.bash scripts/* .ci/run tests/stand-ins/* tests/bats/*.bash tests/integration/*.bash
+  assert_success
+}
+
+@test "plugin.yml holds a valid JSON Schema that requires image and rejects unknown attributes" {
+  run docs check-schema
+  assert_success
+  assert_line "required: image"
+  assert_line "additionalProperties: false"
+}
+
+@test "plugin.yml, the helper and the README name the same attributes" {
+  helper="$("${KANIKO_HELPER}" attributes | sort)"
+  schema="$(docs schema-attributes | sort)"
+  readme="$(docs readme-attributes | sort)"
+  assert_equal "${schema}" "${helper}"
+  assert_equal "${readme}" "${helper}"
+}
+
+@test "every example configuration passes plugin.yml's schema and the helper's validation" {
+  run docs examples
+  assert_success
+  configs="${output}"
+  [[ "$(wc -l <<<"${configs}")" -ge 3 ]]
+  export PACKAGE_REGISTRY_NAME=my-container-registry NPM_TOKEN=example
+  while IFS= read -r config; do
+    BUILDKITE_PLUGIN_CONFIGURATION="${config}" run "${KANIKO_HELPER}" plan
+    if [[ "${status}" -ne 0 ]]; then
+      fail "the helper rejects ${config}: ${output}"
+    fi
+  done <<<"${configs}"
+}
+
+@test "the schema check catches a bad example" {
+  # Proves the check above can fail: a copy of the README with an unknown attribute.
+  copy="${BATS_TEST_TMPDIR}/plugin"
+  mkdir -p "${copy}/tests/docs"
+  cp "${PLUGIN_DIR}/plugin.yml" "${copy}/"
+  cp "${PLUGIN_DIR}/tests/docs/plugin_docs.py" "${copy}/tests/docs/"
+  printf '```yaml\nsteps:\n  - plugins:\n      - kaniko#v0.1.0:\n          image: app\n          colour: blue\n```\n' >"${copy}/README.md"
+  run /usr/bin/python3 "${copy}/tests/docs/plugin_docs.py" examples
+  assert_failure 1
+  assert_output --partial "README.md yaml block 1: Additional properties are not allowed ('colour' was unexpected)"
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""Reads plugin.yml, the README and the examples for the documentation tests.
+
+  plugin_docs.py check-schema          plugin.yml parses and its configuration is a valid JSON Schema;
+                                       prints its required attributes and additionalProperties
+  plugin_docs.py schema-attributes     the attribute names plugin.yml declares, one per line
+  plugin_docs.py readme-attributes     the attribute names the README's attribute table documents
+  plugin_docs.py examples              every kaniko plugin configuration in the README's YAML blocks and
+                                       in examples/**/pipeline.yml, validated against plugin.yml, one
+                                       JSON object per line; exits 1 naming any that fail validation
+"""
+import json
+import os
+import pathlib
+import re
+import sys
+
+import jsonschema
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def schema():
+    return yaml.safe_load((ROOT / "plugin.yml").read_text())["configuration"]
+
+
+def is_kaniko(key):
+    name = key.split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    name = name.removesuffix(".git").removesuffix("-buildkite-plugin")
+    return name == "kaniko"
+
+
+def plugin_configs(document):
+    """Yields the kaniko plugin configurations in a pipeline document."""
+    steps = document.get("steps", []) if isinstance(document, dict) else []
+    for step in steps:
+        for plugin in (step or {}).get("plugins", []) if isinstance(step, dict) else []:
+            if isinstance(plugin, dict):
+                for key, config in plugin.items():
+                    if is_kaniko(key):
+                        yield config
+
+
+def example_sources():
+    readme = (ROOT / "README.md").read_text()
+    for number, block in enumerate(re.findall(r"```yaml\n(.*?)```", readme, re.S), start=1):
+        yield f"README.md yaml block {number}", block
+    for path in sorted(ROOT.glob("examples/**/pipeline.yml")):
+        yield str(path.relative_to(ROOT)), path.read_text()
+
+
+def main(command):
+    if command == "check-schema":
+        jsonschema.Draft7Validator.check_schema(schema())
+        print(f"required: {','.join(schema()['required'])}")
+        print(f"additionalProperties: {str(schema()['additionalProperties']).lower()}")
+    elif command == "schema-attributes":
+        print("\n".join(schema()["properties"]))
+    elif command == "readme-attributes":
+        readme = (ROOT / "README.md").read_text()
+        section = readme.split("\n## Attributes\n", 1)[1].split("\n#", 1)[0]
+        print("\n".join(re.findall(r"^\| `([a-z-]+)` \|", section, re.M)))
+    elif command == "examples":
+        validator = jsonschema.Draft7Validator(schema())
+        failures = 0
+        for where, text in example_sources():
+            # The agent interpolates $VARIABLES when the pipeline is uploaded; so do we.
+            for config in plugin_configs(yaml.safe_load(os.path.expandvars(text))):
+                for error in validator.iter_errors(config):
+                    print(f"{where}: {error.message}", file=sys.stderr)
+                    failures += 1
+                print(json.dumps(config))
+        return 1 if failures else 0
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else ""))

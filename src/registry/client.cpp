@@ -1,0 +1,163 @@
+#include "registry/client.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "util/sha256.hpp"
+
+namespace kaniko {
+
+namespace {
+
+std::string url_encode(const std::string& text) {
+    std::string out;
+    for (const unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += fmt::format("%{:02X}", c);
+        }
+    }
+    return out;
+}
+
+std::string token_from(const std::string& body) {
+    boost::system::error_code ec;
+    const auto value = boost::json::parse(body, ec);
+    if (ec || !value.is_object()) return {};
+    for (const auto* key : {"token", "access_token"}) {
+        if (const auto* token = value.as_object().if_contains(key); token != nullptr && token->is_string()) {
+            return std::string(token->as_string());
+        }
+    }
+    return {};
+}
+
+bool refused(long status) { return status == 401 || status == 403; }
+
+// A refusal synthesised from the token service carries its own words in the body.
+std::string refusal_detail(const HttpResponse& response, std::string_view method, const std::string& url) {
+    if (response.headers.empty() && !response.body.empty()) return response.body;
+    return fmt::format("{} {} answered {}", method, url, response.status);
+}
+
+}  // namespace
+
+std::string pull_scope(const std::string& repository) { return fmt::format("repository:{}:pull", repository); }
+
+std::string push_scope(const std::string& repository) { return fmt::format("repository:{}:pull,push", repository); }
+
+RegistryClient::RegistryClient(HttpClient& http, RegistryEndpoint endpoint, std::optional<BasicCredentials> credentials)
+    : m_http(http), m_endpoint(std::move(endpoint)), m_credentials(std::move(credentials)) {}
+
+std::string RegistryClient::base_url() const {
+    return fmt::format("{}://{}", m_endpoint.plain_http ? "http" : "https", m_endpoint.host);
+}
+
+HttpRequest RegistryClient::request_for(std::string method, std::string url) const {
+    HttpRequest request;
+    request.method = std::move(method);
+    request.url = std::move(url);
+    request.ca_file = m_endpoint.ca_file;
+    return request;
+}
+
+Expected<RegistryClient::TokenOutcome> RegistryClient::fetch_token(const Challenge& challenge,
+                                                                    const std::string& scope) {
+    if (const auto cached = m_tokens.find(scope); cached != m_tokens.end()) return TokenOutcome{cached->second, {}};
+    const auto realm = challenge.param("realm");
+    if (realm.empty()) return Error::failure(fmt::format("{} asked for a Bearer token but named no realm", base_url()));
+    auto url = fmt::format("{}{}scope={}", realm, realm.find('?') == std::string::npos ? '?' : '&', url_encode(scope));
+    if (const auto service = challenge.param("service"); !service.empty()) url += "&service=" + url_encode(service);
+    // The token service belongs to the registry: trust what the registry is trusted with.
+    auto request = request_for("GET", url);
+    request.basic = m_credentials;
+    auto response = m_http.send(request);
+    if (!response) return response.error();
+    if (refused(response->status)) {
+        return TokenOutcome{{}, fmt::format("the token service {} answered {} for {}", realm, response->status, scope)};
+    }
+    if (response->status != 200) {
+        return Error::failure(fmt::format("the token service {} answered {} for {}", realm, response->status, scope));
+    }
+    auto token = token_from(response->body);
+    if (token.empty()) return Error::failure(fmt::format("the token service {} returned no token", realm));
+    m_tokens[scope] = token;
+    return TokenOutcome{token, {}};
+}
+
+Expected<HttpResponse> RegistryClient::send(HttpRequest request, const std::string& scope) {
+    // Adds credentials as the registry asked for them; a refused token ends the request with the
+    // token service's status, so that callers see one kind of refusal.
+    const auto authorize = [&](HttpRequest& r) -> Expected<std::optional<HttpResponse>> {
+        if (m_challenge && m_challenge->scheme == "bearer") {
+            auto token = fetch_token(*m_challenge, scope);
+            if (!token) return token.error();
+            if (token->refusal) return std::optional<HttpResponse>(HttpResponse{401, {}, *token->refusal});
+            r.headers.push_back("Authorization: Bearer " + token->token);
+        } else if (m_credentials) {
+            // Sent before being asked, as `curl -u` does: a Basic registry then answers in one round trip.
+            r.basic = m_credentials;
+        }
+        return std::optional<HttpResponse>();
+    };
+    auto first = request;
+    auto refusal = authorize(first);
+    if (!refusal) return refusal.error();
+    if (*refusal) return std::move(**refusal);
+    auto response = m_http.send(first);
+    if (!response || response->status != 401) return response;
+
+    auto challenge = parse_challenge(response->header("www-authenticate"));
+    if (!challenge) return response;
+    // Try again only when the challenge changes what we would send: a first Bearer challenge means
+    // fetching a token; a Basic one helps only if no credentials went with the first request.
+    const bool had_token = m_challenge && m_challenge->scheme == "bearer";
+    const bool worth_retrying =
+        challenge->scheme == "bearer" ? !had_token : (challenge->scheme == "basic" && !first.basic && m_credentials);
+    m_challenge = std::move(challenge);
+    if (!worth_retrying) return response;
+    refusal = authorize(request);
+    if (!refusal) return refusal.error();
+    if (*refusal) return std::move(**refusal);
+    return m_http.send(request);
+}
+
+Expected<Access> RegistryClient::check_access(const std::string& repository) {
+    const auto url = base_url() + "/v2/";
+    auto response = send(request_for("GET", url), push_scope(repository));
+    if (!response) return response.error();
+    if (response->status == 200) return Access{true, {}};
+    if (refused(response->status)) return Access{false, refusal_detail(*response, "GET", url)};
+    return Error::failure(fmt::format("GET {} answered {}; expected 200 from a registry's /v2/ endpoint", url,
+                                      response->status));
+}
+
+Expected<std::optional<std::string>> RegistryClient::manifest_digest(const std::string& repository,
+                                                                     const std::string& reference) {
+    const auto url = fmt::format("{}/v2/{}/manifests/{}", base_url(), repository, reference);
+    auto head = request_for("HEAD", url);
+    head.headers.emplace_back(k_manifest_accept);
+    auto response = send(head, pull_scope(repository));
+    if (!response) return response.error();
+    if (response->status == 404) return std::optional<std::string>();
+    if (response->status != 200) {
+        if (refused(response->status)) {
+            return Error::failure(fmt::format("{}; the credentials may not pull this repository",
+                                              refusal_detail(*response, "HEAD", url)));
+        }
+        return Error::failure(fmt::format("HEAD {} answered {}", url, response->status));
+    }
+    if (auto digest = response->header("docker-content-digest"); !digest.empty()) {
+        return std::optional<std::string>(std::move(digest));
+    }
+    // Not every registry names the digest on HEAD; then it is the hash of the manifest as served.
+    auto get = request_for("GET", url);
+    get.headers.emplace_back(k_manifest_accept);
+    auto body = send(get, pull_scope(repository));
+    if (!body) return body.error();
+    if (body->status != 200) return Error::failure(fmt::format("GET {} answered {}", url, body->status));
+    return std::optional<std::string>("sha256:" + sha256_hex(body->body));
+}
+
+}  // namespace kaniko

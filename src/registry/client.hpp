@@ -1,0 +1,67 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "registry/challenge.hpp"
+#include "registry/credentials.hpp"
+#include "registry/http.hpp"
+#include "util/error.hpp"
+
+namespace kaniko {
+
+// The four manifest types: without an OCI type a registry may answer 404 for an OCI manifest that
+// exists, and without any it may convert a Docker v2 manifest to schema 1, with another digest.
+inline constexpr std::string_view k_manifest_accept =
+    "Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
+    "application/vnd.docker.distribution.manifest.list.v2+json, "
+    "application/vnd.docker.distribution.manifest.v2+json";
+
+struct RegistryEndpoint {
+    std::string host;                    // host[:port]
+    bool plain_http = false;             // an insecure registry
+    std::optional<std::string> ca_file;  // a registry certificate
+};
+
+// The registry's answer to credentials: not an Error, since a refusal is an expected outcome the
+// caller explains in its own words.
+struct Access {
+    bool granted = false;
+    std::string detail;  // for a refusal: the URL and status that refused
+};
+
+// Speaks the OCI distribution API for one registry: the /v2/ ping, Basic and Bearer token auth
+// (a token per scope), and manifest digests.
+class RegistryClient {
+public:
+    RegistryClient(HttpClient& http, RegistryEndpoint endpoint, std::optional<BasicCredentials> credentials);
+
+    // Can these credentials pull and push `repository`? Asks the registry, and its token service.
+    Expected<Access> check_access(const std::string& repository);
+
+    // The digest `reference` (tag or digest) points to, or nothing when the registry has no such manifest.
+    Expected<std::optional<std::string>> manifest_digest(const std::string& repository, const std::string& reference);
+
+    std::string base_url() const;
+
+private:
+    Expected<HttpResponse> send(HttpRequest request, const std::string& scope);
+    struct TokenOutcome {
+        std::string token;
+        std::optional<std::string> refusal;  // the token service refused the credentials
+    };
+    Expected<TokenOutcome> fetch_token(const Challenge& challenge, const std::string& scope);
+    HttpRequest request_for(std::string method, std::string url) const;
+
+    HttpClient& m_http;
+    RegistryEndpoint m_endpoint;
+    std::optional<BasicCredentials> m_credentials;
+    std::optional<Challenge> m_challenge;         // what the registry asked for, once it has asked
+    std::map<std::string, std::string> m_tokens;  // scope -> bearer token
+};
+
+std::string pull_scope(const std::string& repository);
+std::string push_scope(const std::string& repository);
+
+}  // namespace kaniko

@@ -50,10 +50,13 @@ std::string format_duration(std::chrono::seconds elapsed) {
 
 std::string success_annotation(const SuccessReport& report) {
     const auto pinned = fmt::format("{}@{}", report.repository, report.digest);
-    std::string body = fmt::format("<h4>:kaniko: {} <code>{}</code> in {}</h4>\n", report.pushed ? "Pushed" : "Built",
+    const auto verb = report.skipped ? "Found" : report.pushed ? "Pushed" : "Built";
+    std::string body = fmt::format("<h4>:kaniko: {} <code>{}</code> in {}</h4>\n", verb,
                                    escape_html(report.repository), format_duration(report.elapsed));
-    body += fmt::format("<p>{}</p><ul>{}</ul>\n", report.pushed ? "Tags:" : "Built without pushing; tags:",
-                        code_list(report.destinations));
+    const auto tags_label = report.skipped ? "Every tag exists already, so the build was skipped (skip-if-exists); tags:"
+                            : report.pushed ? "Tags:"
+                                            : "Built without pushing; tags:";
+    body += fmt::format("<p>{}</p><ul>{}</ul>\n", tags_label, code_list(report.destinations));
     body += fmt::format("<p>Digest: <code>{}</code></p>\n", escape_html(report.digest));
     if (report.pushed) body += fmt::format("<pre><code>docker pull {}</code></pre>\n", escape_html(pinned));
     return body;
@@ -97,6 +100,27 @@ std::string failure_annotation(const FailureReport& report) {
         body += fmt::format("<p>Last lines of the executor's output:</p>\n<pre><code>{}</code></pre>\n", lines);
     }
     return body;
+}
+
+std::string refusal_advice(const RefusalReport& report) {
+    switch (report.auth) {
+    case Auth::oidc:
+        return fmt::format("The OIDC audience must be exactly {} (the registry's URL), and the registry's OIDC policy "
+                           "must allow this pipeline.",
+                           report.audience);
+    case Auth::docker_config:
+        return fmt::format("Check the agent's Docker config for {} (docker login, or its credential helper).",
+                           report.registry_host);
+    case Auth::none:
+        return "The registry wants credentials: use auth: oidc or auth: docker-config.";
+    }
+    return {};
+}
+
+std::string refusal_annotation(const RefusalReport& report) {
+    return fmt::format("<h4>:kaniko: The registry refused the credentials for <code>{}</code></h4>\n"
+                       "<p>{}</p>\n<p>Checked before building ({}); the executor did not start.</p>\n",
+                       escape_html(report.repository), escape_html(refusal_advice(report)), escape_html(report.detail));
 }
 
 }  // namespace kaniko

@@ -15,6 +15,7 @@ struct SuccessReport {
     std::string digest;
     bool pushed = true;
     std::chrono::seconds elapsed{};
+    bool skipped = false;  // every tag existed already: skip-if-exists
 };
 
 struct FailureReport {
@@ -28,7 +29,18 @@ struct FailureReport {
     std::chrono::seconds elapsed{};
 };
 
+// The registry refused the credentials before the executor started.
+struct RefusalReport {
+    std::string repository;
+    std::string detail;  // which URL answered what
+    Auth auth = Auth::oidc;
+    std::string audience;
+    std::string registry_host;
+};
+
 std::string success_annotation(const SuccessReport& report);
+std::string refusal_advice(const RefusalReport& report);  // plain text, for the log and the error
+std::string refusal_annotation(const RefusalReport& report);
 std::string failure_annotation(const FailureReport& report);
 
 // Advice for the failures users hit most, recognised from the executor's output.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <thread>
 #include <iostream>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "app/build.hpp"
 #include "buildkite/agent.hpp"
 #include "config/config.hpp"
+#include "registry/http.hpp"
 #include "util/environment.hpp"
 #include "util/process.hpp"
 #include "util/signals.hpp"
@@ -25,6 +27,8 @@ Builds a Dockerfile with Kaniko and pushes the image; run by the plugin's hooks.
 commands:
   build        build and push, as configured by the plugin's attributes (the command hook)
   plan         print the commands `build` would run, secrets masked, and exit (also: build --dry-run)
+  exists REF   print REF's digest and exit 0 if the registry has it, exit 1 if not
+               (options: --docker-config FILE, --ca-file FILE, --insecure)
   cleanup      remove what a cancelled build of this job left behind (the pre-exit hook)
   attributes   list the attributes the plugin accepts
   version      print the helper's version
@@ -54,17 +58,25 @@ int dispatch(const std::vector<std::string_view>& args) {
         std::cout << *text;
         return 0;
     }
+    CurlHttpClient curl;
+    RetryingHttpClient http(curl, RetryPolicy{}, [](std::chrono::milliseconds pause) { std::this_thread::sleep_for(pause); });
     if (command == "build") {
         SignalWatch signals;
         SystemProcessRunner runner(&signals);
         auto agent = make_agent(runner, std::cout);
-        auto code = run_build({env, runner, *agent, std::cout, current_dir(), temp_root(env)});
+        auto code = run_build({env, runner, *agent, http, std::cout, current_dir(), temp_root(env)});
         std::cout.flush();
         if (!code) {
             std::cout << "^^^ +++\n";
             std::cout.flush();
             return print_error(code.error());
         }
+        return *code;
+    }
+    if (command == "exists") {
+        SystemProcessRunner runner;
+        auto code = run_exists({args.begin() + 1, args.end()}, env, runner, http, std::cout);
+        if (!code) return print_error(code.error());
         return *code;
     }
     if (command == "cleanup") {

@@ -4,6 +4,7 @@
 #include <fmt/ostream.h>
 
 #include <chrono>
+#include <ctime>
 #include <deque>
 #include <filesystem>
 #include <ostream>
@@ -15,6 +16,8 @@
 #include "config/source.hpp"
 #include "plan/docker_config.hpp"
 #include "plan/plan.hpp"
+#include "registry/client.hpp"
+#include "registry/credentials.hpp"
 #include "registry/reference.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
@@ -61,7 +64,21 @@ std::string replace_all(std::string text, std::string_view secret, std::string_v
 struct Credentials {
     std::optional<std::string> directory;
     std::string secret;  // what must never be printed: the OIDC token, when there is one
+    std::optional<BasicCredentials> registry_login;  // the same login, for the helper's own registry calls
 };
+
+std::string docker_config_path(const Environment& env) {
+    if (const auto dir = env.get("DOCKER_CONFIG")) return *dir + "/config.json";
+    return env.get("HOME").value_or("") + "/.docker/config.json";
+}
+
+// The login the agent's Docker config holds for `host`, running its credential helper if it names one.
+Expected<std::optional<BasicCredentials>> login_from_docker_config(const std::string& text, const std::string& host,
+                                                                   ProcessRunner& runner) {
+    auto source = find_credentials(text, host);
+    if (!source) return source.error();
+    return resolve_credentials(*source, host, runner);
+}
 
 Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvironment& edges,
                                           const std::string& private_dir) {
@@ -79,6 +96,11 @@ Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvi
         }
         fmt::print(edges.log, "kaniko: using the Docker config {}\n", plan.docker_config_source);
         if (auto written = write_private_file(config_path, *text); !written) return written.error();
+        if (plan.push && (plan.preflight || plan.skip_if_exists || plan.verify)) {
+            auto login = login_from_docker_config(*text, registry_host(plan.registry), edges.runner);
+            if (!login) return login.error();
+            credentials.registry_login = std::move(*login);
+        }
         return credentials;
     }
     fmt::print(edges.log, "kaniko: requesting an OIDC token for {} (lifetime {}s)\n", plan.oidc_audience,
@@ -87,10 +109,71 @@ Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvi
     if (!token) return token.error();
     edges.agent.redact(*token);
     credentials.secret = *token;
+    credentials.registry_login = BasicCredentials{std::string(k_oidc_username), *token};
     auto written = write_private_file(
         config_path, render_docker_config(registry_host(plan.registry), k_oidc_username, credentials.secret));
     if (!written) return written.error();
     return credentials;
+}
+
+// The token is checked before the registry sees it, so that a wrong audience is named as such.
+Status check_token(const BuildPlan& plan, const Credentials& credentials) {
+    if (plan.auth != Auth::oidc) return Ok{};
+    auto claims = decode_token_claims(credentials.secret);
+    if (!claims) return claims.error();
+    return check_token_claims(*claims, plan.oidc_audience, static_cast<std::int64_t>(std::time(nullptr)));
+}
+
+Status preflight(const BuildPlan& plan, const BuildEnvironment& edges, RegistryClient& client) {
+    auto access = client.check_access(plan.api_repository);
+    if (!access) {
+        return Error::failure(fmt::format("pre-flight: {}; check that the registry is up and reachable from the agent "
+                                          "(set preflight: false to skip this check)",
+                                          access.error().message));
+    }
+    if (access->granted) {
+        fmt::print(edges.log, "kaniko: pre-flight: {} accepts the credentials for {}\n", client.base_url(),
+                   plan.api_repository);
+        return Ok{};
+    }
+    const RefusalReport report{plan.repository, access->detail, plan.auth, plan.oidc_audience,
+                               registry_host(plan.registry)};
+    if (plan.annotate) {
+        (void)edges.agent.annotate(refusal_annotation(report), AnnotationStyle::error, plan.annotation_context);
+    }
+    return Error::failure(fmt::format("pre-flight: the registry refused the credentials ({}). {}", access->detail,
+                                      refusal_advice(report)));
+}
+
+// The digest every destination tag already points to, when they all exist and agree.
+Expected<std::optional<std::string>> existing_digest(const BuildPlan& plan, RegistryClient& client) {
+    std::optional<std::string> common;
+    for (const auto& tag : plan.tags) {
+        auto digest = client.manifest_digest(plan.api_repository, tag);
+        if (!digest) return digest.error();
+        if (!*digest || (common && *common != **digest)) return std::optional<std::string>();
+        common = **digest;
+    }
+    return common;
+}
+
+// Kaniko writes its digest file before it knows the push succeeded; the registry has the last word.
+Status verify_push(const BuildPlan& plan, const std::string& digest, RegistryClient& client) {
+    for (std::size_t i = 0; i < plan.tags.size(); ++i) {
+        auto found = client.manifest_digest(plan.api_repository, plan.tags[i]);
+        if (!found) return Error::failure(fmt::format("verification: {}", found.error().message));
+        if (!*found) {
+            return Error::failure(fmt::format("verification: {} is not in the registry after the push (the executor "
+                                              "reported {}); check the executor's log for push errors",
+                                              plan.destinations[i], digest));
+        }
+        if (**found != digest) {
+            return Error::failure(fmt::format("verification: {} points to {}, not to {} that the executor pushed; "
+                                              "another build may have pushed the same tag",
+                                              plan.destinations[i], **found, digest));
+        }
+    }
+    return Ok{};
 }
 
 std::string trim(std::string text) {
@@ -156,6 +239,26 @@ Expected<int> run_build(const BuildEnvironment& edges) {
     if (!private_dir) return private_dir.error();
     auto credentials = prepare_credentials(plan, edges, private_dir->path());
     if (!credentials) return credentials.error();
+    if (auto checked = check_token(plan, *credentials); !checked) return checked.error();
+
+    RegistryClient registry(edges.http,
+                            endpoint_for(registry_host(plan.registry), plan.registry_certificates,
+                                         plan.insecure_registries),
+                            credentials->registry_login);
+    if (plan.push && plan.preflight) {
+        if (auto checked = preflight(plan, edges, registry); !checked) return checked.error();
+    }
+    if (plan.push && plan.skip_if_exists) {
+        auto existing = existing_digest(plan, registry);
+        if (!existing) return existing.error();
+        if (*existing) {
+            fmt::print(edges.log, "kaniko: skip-if-exists: every tag already points to {}; not building\n", **existing);
+            SuccessReport report{plan.repository, plan.destinations, **existing, true, elapsed()};
+            report.skipped = true;
+            if (auto reported = report_success(plan, edges, report); !reported) return reported.error();
+            return 0;
+        }
+    }
     const RuntimeDirs dirs{credentials->directory, private_dir->path() + "/output"};
     if (auto made = make_private_dir(dirs.output); !made) return made.error();
 
@@ -211,9 +314,54 @@ Expected<int> run_build(const BuildEnvironment& edges) {
                                               k_digest_file, quote_value(digest)));
         }
     }
+    if (plan.push && plan.verify) {
+        if (auto verified = verify_push(plan, digest, registry); !verified) return verified.error();
+        fmt::print(edges.log, "kaniko: verified: every tag points to {}\n", digest);
+    }
     const SuccessReport report{plan.repository, plan.destinations, is_valid_digest(digest) ? digest : "unknown",
                                plan.push, elapsed()};
     if (auto reported = report_success(plan, edges, report); !reported) return reported.error();
+    return 0;
+}
+
+Expected<int> run_exists(const std::vector<std::string>& args, const Environment& env, ProcessRunner& runner,
+                         HttpClient& http, std::ostream& out) {
+    const auto usage = Error::invalid_config(
+        "usage: kaniko-buildkite-helper exists [--docker-config FILE] [--ca-file FILE] [--insecure] REF");
+    std::optional<std::string> reference;
+    std::string config_file = docker_config_path(env);
+    std::map<std::string, std::string> certificates;
+    std::optional<std::string> ca_file;
+    bool insecure = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--docker-config" && i + 1 < args.size()) {
+            config_file = args[++i];
+        } else if (args[i] == "--ca-file" && i + 1 < args.size()) {
+            ca_file = args[++i];
+        } else if (args[i] == "--insecure") {
+            insecure = true;
+        } else if (!args[i].starts_with("-") && !reference) {
+            reference = args[i];
+        } else {
+            return usage;
+        }
+    }
+    if (!reference) return usage;
+    auto ref = parse_reference(*reference);
+    if (!ref) return Error::invalid_config(ref.error().message);
+    if (ca_file) certificates[ref->host] = *ca_file;
+    std::optional<BasicCredentials> login;
+    if (const auto text = read_text_file(config_file)) {
+        auto found = login_from_docker_config(*text, ref->host, runner);
+        if (!found) return found.error();
+        login = std::move(*found);
+    }
+    RegistryClient client(http, endpoint_for(ref->host, certificates, insecure ? std::vector{ref->host} : std::vector<std::string>{}),
+                          login);
+    auto digest = client.manifest_digest(ref->repository, ref->digest.empty() ? ref->tag : ref->digest);
+    if (!digest) return digest.error();
+    if (!*digest) return 1;
+    out << **digest << '\n';
     return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "buildkite/oidc.hpp"
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 
 #include "util/base64.hpp"
 
@@ -33,6 +34,19 @@ Expected<TokenClaims> decode_token_claims(std::string_view token) {
         result.expires_at = exp->to_number<std::int64_t>();
     }
     return result;
+}
+
+Status check_token_claims(const TokenClaims& claims, std::string_view audience, std::int64_t now) {
+    if (claims.audience != audience) {
+        return Error::failure(fmt::format("the OIDC token's audience is {}, but oidc-audience is {}; the agent issued a "
+                                          "token for another registry",
+                                          quote_value(claims.audience), quote_value(audience)));
+    }
+    if (claims.expires_at <= now) {
+        return Error::failure(fmt::format("the OIDC token expired {}s ago; check the agent's clock and oidc-lifetime",
+                                          now - claims.expires_at));
+    }
+    return Ok{};
 }
 
 }  // namespace kaniko

@@ -19,4 +19,7 @@ struct TokenClaims {
 };
 Expected<TokenClaims> decode_token_claims(std::string_view token);
 
+// Refuses a token the registry would refuse anyway, saying why: another audience, or expired.
+Status check_token_claims(const TokenClaims& claims, std::string_view audience, std::int64_t now);
+
 }  // namespace kaniko

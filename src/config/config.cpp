@@ -41,6 +41,11 @@ constexpr std::array k_attributes{
     AttributeSpec{"extra-args", AttributeKind::list},
     AttributeSpec{"annotate", AttributeKind::boolean},
     AttributeSpec{"helper", AttributeKind::string},
+    AttributeSpec{"registry-certificates", AttributeKind::object},
+    AttributeSpec{"insecure-registries", AttributeKind::list},
+    AttributeSpec{"preflight", AttributeKind::boolean},
+    AttributeSpec{"skip-if-exists", AttributeKind::boolean},
+    AttributeSpec{"verify", AttributeKind::boolean},
 };
 
 constexpr int k_max_oidc_lifetime = 86400;
@@ -155,6 +160,19 @@ public:
         return items;
     }
 
+    std::map<std::string, std::string> string_map(std::string_view name, std::string_view expected) const {
+        const auto* value = m_object.if_contains(name);
+        if (value == nullptr) return {};
+        if (!value->is_object()) fail(wrong_type(name, *value, expected));
+        std::map<std::string, std::string> entries;
+        for (const auto& [key, item] : value->as_object()) {
+            const auto item_name = fmt::format("{}.{}", name, std::string_view(key));
+            if (!item.is_string()) fail(wrong_type(item_name, item, "a string"));
+            entries.emplace(std::string(key), std::string(item.as_string()));
+        }
+        return entries;
+    }
+
 private:
     const json::object& m_object;
 };
@@ -174,6 +192,10 @@ void check_slug(std::string_view attribute, const std::optional<std::string>& va
                                       "is not a valid slug; use lowercase letters, digits and . _ - "
                                       "(as in the Buildkite URL)"));
     }
+}
+
+bool is_registry_host(std::string_view host) {
+    return host.find('/') == std::string_view::npos && is_valid_registry(host);
 }
 
 std::string checkout_path(std::string_view attribute, std::string_view value) {
@@ -337,6 +359,29 @@ Config parse(const json::object& object) {
     config.extra_args = attributes.list("extra-args");
     config.annotate = attributes.boolean("annotate").value_or(true);
     config.helper = attributes.string("helper");
+
+    config.registry_certificates =
+        attributes.string_map("registry-certificates", "an object of host[:port]: CA certificate file");
+    for (const auto& [host, file] : config.registry_certificates) {
+        if (!is_registry_host(host)) {
+            fail(Error::invalid_attribute("registry-certificates", host,
+                                          "is not a registry host; use host[:port] as keys, e.g. registry.local:5000"));
+        }
+        if (!file.starts_with('/')) {
+            fail(Error::invalid_attribute(fmt::format("registry-certificates.{}", host), file,
+                                          "is not an absolute path; give the CA certificate file's path on the agent"));
+        }
+    }
+    config.insecure_registries = attributes.list("insecure-registries");
+    for (std::size_t i = 0; i < config.insecure_registries.size(); ++i) {
+        if (!is_registry_host(config.insecure_registries[i])) {
+            fail(Error::invalid_attribute(fmt::format("insecure-registries[{}]", i), config.insecure_registries[i],
+                                          "is not a registry host; use host[:port], e.g. 127.0.0.1:5000"));
+        }
+    }
+    config.preflight = attributes.boolean("preflight").value_or(true);
+    config.skip_if_exists = attributes.boolean("skip-if-exists").value_or(false);
+    config.verify = attributes.boolean("verify").value_or(true);
     return config;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -13,7 +14,7 @@ namespace kaniko {
 enum class Auth { oidc, docker_config, none };
 std::string_view to_string(Auth auth);
 
-enum class AttributeKind { string, boolean, integer, string_or_list, list, enumeration };
+enum class AttributeKind { string, boolean, integer, string_or_list, list, enumeration, object };
 
 // One row per plugin attribute: the single list that parsing, the flattened-variable fallback and
 // the `attributes` subcommand (checked against plugin.yml and the README by the tests) all read.
@@ -51,6 +52,11 @@ struct Config {
     std::vector<std::string> extra_args;
     bool annotate = true;
     std::optional<std::string> helper;
+    std::map<std::string, std::string> registry_certificates;  // host[:port] -> CA file on the agent
+    std::vector<std::string> insecure_registries;              // hosts reached over plain HTTP
+    bool preflight = true;
+    bool skip_if_exists = false;
+    bool verify = true;
 };
 
 // `json` is this plugin's configuration object, as the agent hands it over.

@@ -42,6 +42,15 @@ std::string from_flattened(const Environment& env) {
     std::vector<std::string> claimed;
     for (const auto& spec : attribute_specs()) {
         const auto name = std::string(k_flat_prefix) + variable_suffix(spec.name);
+        if (spec.kind == AttributeKind::object) {
+            // Flattening turns host names into variable names and cannot be undone; say so.
+            for (const auto& [variable, value] : env.all()) {
+                if (!variable.starts_with(name + "_")) continue;
+                object[spec.name] = json::string(fmt::format("{}={}", variable, value));
+                claimed.push_back(variable);
+            }
+            continue;
+        }
         if (env.is_set(name)) {
             object[spec.name] = flat_scalar(spec, env.all().find(name)->second);
             claimed.push_back(name);

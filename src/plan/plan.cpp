@@ -81,6 +81,10 @@ std::string default_tag(const Environment& env) {
 
 std::string job_scope(const Environment& env) { return scope_safe(env.get("BUILDKITE_JOB_ID").value_or("local")); }
 
+std::string certificate_mount_path(std::string_view host) {
+    return fmt::format("{}/{}.crt", k_certificates_mount, scope_safe(host));
+}
+
 std::string container_name_for(std::string_view scope) { return fmt::format("kaniko-{}", scope); }
 
 Expected<std::string> debug_variant(std::string_view image) {
@@ -114,6 +118,11 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
         }
     }
     for (const auto& tag : tags) plan.destinations.push_back(fmt::format("{}:{}", plan.repository, tag));
+    plan.tags = tags;
+    const auto path_start = plan.registry.find('/');
+    plan.api_repository = path_start == std::string::npos ? config.image
+                                                          : fmt::format("{}/{}", plan.registry.substr(path_start + 1),
+                                                                        config.image);
 
     const bool is_package_registry = registry_host(plan.registry) == k_package_registry_host;
     plan.auth = config.auth.value_or(is_package_registry ? Auth::oidc : Auth::docker_config);
@@ -164,6 +173,15 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
     for (const auto& label : config.labels) args.push_back(fmt::format("--label={}", label));
     if (config.platform) args.push_back(fmt::format("--custom-platform={}", *config.platform));
     if (!plan.push) args.push_back("--no-push");
+    for (const auto& [host, file] : config.registry_certificates) {
+        args.push_back(fmt::format("--registry-certificate={}={}", host, certificate_mount_path(host)));
+    }
+    for (const auto& host : config.insecure_registries) args.push_back(fmt::format("--insecure-registry={}", host));
+    plan.registry_certificates = config.registry_certificates;
+    plan.insecure_registries = config.insecure_registries;
+    plan.preflight = config.preflight;
+    plan.skip_if_exists = config.skip_if_exists;
+    plan.verify = config.verify;
     plan.extra_args = config.extra_args;
     return plan;
 }
@@ -178,6 +196,9 @@ Argv executor_command(const BuildPlan& plan, const RuntimeDirs& dirs) {
     argv.insert(argv.end(), {"-v", fmt::format("{}:{}", plan.checkout_dir, k_workspace_mount)});
     if (dirs.credentials) argv.insert(argv.end(), {"-v", fmt::format("{}:{}:ro", *dirs.credentials, k_credentials_mount)});
     argv.insert(argv.end(), {"-v", fmt::format("{}:{}", dirs.output, k_output_mount)});
+    for (const auto& [host, file] : plan.registry_certificates) {
+        argv.insert(argv.end(), {"-v", fmt::format("{}:{}:ro", file, certificate_mount_path(host))});
+    }
     argv.push_back(plan.executor_image);
     argv.insert(argv.end(), plan.kaniko_args.begin(), plan.kaniko_args.end());
     argv.push_back(fmt::format("--digest-file={}", k_digest_file));

@@ -17,12 +17,14 @@ inline constexpr std::string_view k_workspace_mount = "/workspace";
 inline constexpr std::string_view k_credentials_mount = "/kaniko/.docker";
 inline constexpr std::string_view k_output_mount = "/kaniko/output";
 inline constexpr std::string_view k_digest_file = "/kaniko/output/digest";
+inline constexpr std::string_view k_certificates_mount = "/kaniko/registry-certificates";
 
 // Everything the build will do, decided before anything runs: a plan can be printed, compared in a
 // test, or carried out, and all three see the same values.
 struct BuildPlan {
     std::string registry;    // host[:port][/path]
     std::string repository;  // registry/image
+    std::string api_repository;  // the repository's name in the registry API: registry path + image
     std::vector<std::string> destinations;
     Auth auth = Auth::oidc;
     std::string oidc_audience;
@@ -40,7 +42,16 @@ struct BuildPlan {
     std::vector<std::string> passthrough_env;  // build-args whose values come from the job environment
     std::vector<std::string> kaniko_args;      // the executor's flags, without digest file and extra-args
     std::vector<std::string> extra_args;
+    std::map<std::string, std::string> registry_certificates;  // host[:port] -> CA file on the agent
+    std::vector<std::string> insecure_registries;
+    bool preflight = true;
+    bool skip_if_exists = false;
+    bool verify = true;
+    std::vector<std::string> tags;
 };
+
+// Where the executor finds the CA certificate for `host`.
+std::string certificate_mount_path(std::string_view host);
 
 // Resolves every default the recipe derives from the job's environment, and the recipe's switches
 // (KANIKO_IMAGE, KANIKO_DEBUG, KANIKO_VERBOSITY, KANIKO_NO_PUSH), which win over attributes.

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "util/sha256.hpp"
 
 namespace kaniko {
@@ -42,6 +44,13 @@ std::string refusal_detail(const HttpResponse& response, std::string_view method
 }
 
 }  // namespace
+
+RegistryEndpoint endpoint_for(const std::string& host, const std::map<std::string, std::string>& certificates,
+                              const std::vector<std::string>& insecure) {
+    RegistryEndpoint endpoint{host, std::find(insecure.begin(), insecure.end(), host) != insecure.end(), std::nullopt};
+    if (const auto found = certificates.find(host); found != certificates.end()) endpoint.ca_file = found->second;
+    return endpoint;
+}
 
 std::string pull_scope(const std::string& repository) { return fmt::format("repository:{}:pull", repository); }
 

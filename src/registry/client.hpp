@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "registry/challenge.hpp"
 #include "registry/credentials.hpp"
@@ -60,6 +61,10 @@ private:
     std::optional<Challenge> m_challenge;         // what the registry asked for, once it has asked
     std::map<std::string, std::string> m_tokens;  // scope -> bearer token
 };
+
+// How to reach `host`: over plain HTTP when it is listed as insecure, with its CA file when it has one.
+RegistryEndpoint endpoint_for(const std::string& host, const std::map<std::string, std::string>& certificates,
+                              const std::vector<std::string>& insecure);
 
 std::string pull_scope(const std::string& repository);
 std::string push_scope(const std::string& repository);

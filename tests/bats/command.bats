@@ -3,14 +3,18 @@
 
 load helpers
 
+# No registry answers here (tests/integration/registry.bats has a real one), so the registry checks
+# are off; they do not change the executor's command.
+offline='"preflight":false,"verify":false'
+
 setup() {
   kaniko_setup
-  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry"}'
+  plugin_config "{\"image\":\"hello-kaniko\",\"package-registry\":\"my-container-registry\",${offline}}"
 }
 
 registry=packages.buildkite.com/acme/my-container-registry
 
-@test "the two-line configuration builds and pushes as the recipe does" {
+@test "the recipe's two attributes run the executor exactly as the recipe does" {
   run_hook command
   assert_success
 
@@ -96,7 +100,7 @@ registry=packages.buildkite.com/acme/my-container-registry
 }
 
 @test "an invalid attribute stops before any token or container, naming attribute and value" {
-  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","tags":["ok","Bad Tag!"]}'
+  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","tags":["ok","Bad Tag!"],"preflight":false,"verify":false}'
   run_hook command
   assert_failure 2
   assert_output --partial 'kaniko: tags[1]: "Bad Tag!" is not a valid tag; use up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -'
@@ -165,7 +169,7 @@ SH
 }
 
 @test "the recipe's KANIKO_IMAGE, KANIKO_DEBUG and KANIKO_VERBOSITY switches win over attributes" {
-  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","verbosity":"warn","kaniko-image":"mirror.example/kaniko:v1"}'
+  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","verbosity":"warn","kaniko-image":"mirror.example/kaniko:v1","preflight":false,"verify":false}'
   export KANIKO_DEBUG=1 KANIKO_VERBOSITY=debug
   run_hook command
   assert_success
@@ -178,7 +182,7 @@ SH
 }
 
 @test "annotate: false posts no annotation but still sets meta-data" {
-  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","annotate":false}'
+  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","annotate":false,"preflight":false,"verify":false}'
   run_hook command
   assert_success
   run ls -A "${STAND_IN_DIR}/annotations"
@@ -187,7 +191,7 @@ SH
 }
 
 @test "build-args from the job environment travel by name, never by value" {
-  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","build-args":["NPM_TOKEN","MODE=prod"]}'
+  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","build-args":["NPM_TOKEN","MODE=prod"],"preflight":false,"verify":false}'
   export NPM_TOKEN=npm-secret-value-123
   run_hook command
   assert_success
@@ -206,13 +210,14 @@ SH
   unset BUILDKITE_PLUGINS
   export BUILDKITE_PLUGIN_KANIKO_IMAGE=from-vars BUILDKITE_PLUGIN_KANIKO_REGISTRY=r.example BUILDKITE_PLUGIN_KANIKO_AUTH=none
   export BUILDKITE_PLUGIN_KANIKO_TAGS_0=one BUILDKITE_PLUGIN_KANIKO_TAGS_1=two BUILDKITE_PLUGIN_KANIKO_CACHE=false
+  export BUILDKITE_PLUGIN_KANIKO_PREFLIGHT=false BUILDKITE_PLUGIN_KANIKO_VERIFY=false
   run_hook command
   assert_success
   assert_output --partial " --destination=r.example/from-vars:one --destination=r.example/from-vars:two --verbosity=info --log-timestamp --digest-file="
 }
 
 @test "auth: docker-config hands the agent's Docker config to the executor" {
-  plugin_config '{"image":"app","registry":"ghcr.io/acme"}'
+  plugin_config '{"image":"app","registry":"ghcr.io/acme","preflight":false,"verify":false}'
   export DOCKER_CONFIG="${BATS_TEST_TMPDIR}/docker-config"
   mkdir -p "${DOCKER_CONFIG}"
   echo '{"credHelpers":{"ghcr.io":"ghcr-login"}}' >"${DOCKER_CONFIG}/config.json"
@@ -223,7 +228,7 @@ SH
 }
 
 @test "auth: docker-config without a config file explains what to do" {
-  plugin_config '{"image":"app","registry":"ghcr.io/acme"}'
+  plugin_config '{"image":"app","registry":"ghcr.io/acme","preflight":false,"verify":false}'
   export HOME="${BATS_TEST_TMPDIR}/home"
   run_hook command
   assert_failure 1
@@ -245,7 +250,7 @@ SH
 }
 
 @test "outside Buildkite the helper prints what it would annotate" {
-  plugin_config '{"image":"app","registry":"localhost:5000","auth":"none"}'
+  plugin_config '{"image":"app","registry":"localhost:5000","auth":"none","preflight":false,"verify":false}'
   mkdir -p "${BATS_TEST_TMPDIR}/bin"
   ln -s "${PLUGIN_DIR}/tests/stand-ins/docker" "${BATS_TEST_TMPDIR}/bin/docker"
   PATH="${BATS_TEST_TMPDIR}/bin:/usr/bin:/bin" run_hook command

@@ -5,7 +5,7 @@ load helpers
 
 setup() {
   kaniko_setup
-  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry"}'
+  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","preflight":false,"verify":false}'
 }
 
 @test "cancelling the job stops the executor's container and removes the credentials" {

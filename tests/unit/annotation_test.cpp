@@ -70,3 +70,25 @@ TEST_CASE("annotation: durations", "[annotation]") {
     CHECK(format_duration(std::chrono::seconds(60)) == "1m 00s");
     CHECK(format_duration(std::chrono::seconds(3725)) == "1h 02m");
 }
+
+TEST_CASE("annotation: a refusal before the build explains what to fix for each auth mode", "[annotation]") {
+    RefusalReport report{"packages.buildkite.com/acme/images/app", "GET https://packages.buildkite.com/v2/ answered 401",
+                         Auth::oidc, "https://packages.buildkite.com/acme/images", "packages.buildkite.com"};
+    CHECK(refusal_advice(report) ==
+          "The OIDC audience must be exactly https://packages.buildkite.com/acme/images (the registry's URL), and the "
+          "registry's OIDC policy must allow this pipeline.");
+    CHECK(refusal_annotation(report).find("the executor did not start") != std::string::npos);
+    report.auth = Auth::docker_config;
+    CHECK(refusal_advice(report) ==
+          "Check the agent's Docker config for packages.buildkite.com (docker login, or its credential helper).");
+    report.auth = Auth::none;
+    CHECK(refusal_advice(report) == "The registry wants credentials: use auth: oidc or auth: docker-config.");
+}
+
+TEST_CASE("annotation: a skipped build says so", "[annotation]") {
+    SuccessReport report{"r.example/app", {"r.example/app:v1"}, k_digest, true, std::chrono::seconds(2)};
+    report.skipped = true;
+    const auto body = success_annotation(report);
+    CHECK(body.find("<h4>:kaniko: Found <code>r.example/app</code> in 2s</h4>") != std::string::npos);
+    CHECK(body.find("the build was skipped (skip-if-exists)") != std::string::npos);
+}

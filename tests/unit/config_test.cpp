@@ -188,3 +188,32 @@ TEST_CASE("config: the attribute list has no duplicates and includes image", "[c
     CHECK(std::adjacent_find(names.begin(), names.end()) == names.end());
     CHECK(std::binary_search(names.begin(), names.end(), "image"));
 }
+
+TEST_CASE("config: registry trust and checks", "[config]") {
+    const auto config = parse_config(R"({"image":"app","registry":"127.0.0.1:5000",
+        "registry-certificates":{"127.0.0.1:5000":"/etc/ssl/registry.pem"},"insecure-registries":["10.0.0.1:80"],
+        "preflight":false,"skip-if-exists":true,"verify":false})");
+    REQUIRE(config);
+    CHECK(config->registry_certificates == std::map<std::string, std::string>{{"127.0.0.1:5000", "/etc/ssl/registry.pem"}});
+    CHECK(config->insecure_registries == std::vector<std::string>{"10.0.0.1:80"});
+    CHECK_FALSE(config->preflight);
+    CHECK(config->skip_if_exists);
+    CHECK_FALSE(config->verify);
+
+    const auto defaults = parse_config(R"({"image":"app"})");
+    REQUIRE(defaults);
+    CHECK(defaults->preflight);
+    CHECK_FALSE(defaults->skip_if_exists);
+    CHECK(defaults->verify);
+
+    CHECK(error_of(R"({"image":"app","registry-certificates":{"r.example/path":"/ca.pem"}})") ==
+          "registry-certificates: \"r.example/path\" is not a registry host; use host[:port] as keys, e.g. "
+          "registry.local:5000");
+    CHECK(error_of(R"({"image":"app","registry-certificates":{"r.example":"ca.pem"}})") ==
+          "registry-certificates.r.example: \"ca.pem\" is not an absolute path; give the CA certificate file's path on "
+          "the agent");
+    CHECK(error_of(R"({"image":"app","registry-certificates":["/ca.pem"]})") ==
+          "registry-certificates: [\"/ca.pem\"] is an array; expected an object of host[:port]: CA certificate file");
+    CHECK(error_of(R"({"image":"app","insecure-registries":["http://r"]})") ==
+          "insecure-registries[0]: \"http://r\" is not a registry host; use host[:port], e.g. 127.0.0.1:5000");
+}

@@ -33,3 +33,13 @@ TEST_CASE("oidc: something that is not a JWT", "[oidc]") {
     CHECK(decode_token_claims("x.!!!.y").error().message ==
           "the OIDC token is not a JWT (expected three base64url parts)");
 }
+
+TEST_CASE("oidc: a token for another audience, or expired, is refused before use", "[oidc]") {
+    const TokenClaims claims{"https://packages.buildkite.com/acme/images", 1000};
+    CHECK(check_token_claims(claims, "https://packages.buildkite.com/acme/images", 999));
+    CHECK(check_token_claims(claims, "https://packages.buildkite.com/acme/other", 999).error().message ==
+          "the OIDC token's audience is \"https://packages.buildkite.com/acme/images\", but oidc-audience is "
+          "\"https://packages.buildkite.com/acme/other\"; the agent issued a token for another registry");
+    CHECK(check_token_claims(claims, "https://packages.buildkite.com/acme/images", 1030).error().message ==
+          "the OIDC token expired 30s ago; check the agent's clock and oidc-lifetime");
+}

@@ -212,3 +212,21 @@ TEST_CASE("plan: names are scoped to the job", "[plan]") {
     CHECK(plan.annotation_context == "kaniko-packages.buildkite.com-acme-my-container-registry-hello-kaniko");
     CHECK(plan_of(k_recipe, job_env({{"BUILDKITE_JOB_ID", ""}})).container_name == "kaniko-local");
 }
+
+TEST_CASE("plan: registry certificates and insecure registries reach the executor", "[plan]") {
+    const auto plan = plan_of(R"({"image":"app","registry":"registry.local:5000/team",
+        "registry-certificates":{"registry.local:5000":"/etc/ssl/ca.pem"},"insecure-registries":["mirror:80"]})");
+    CHECK(plan.api_repository == "team/app");
+    const auto argv = executor_command(plan, {"/c", "/o"});
+    CHECK(std::find(argv.begin(), argv.end(),
+                    "/etc/ssl/ca.pem:/kaniko/registry-certificates/registry.local-5000.crt:ro") != argv.end());
+    CHECK(std::find(argv.begin(), argv.end(),
+                    "--registry-certificate=registry.local:5000=/kaniko/registry-certificates/registry.local-5000.crt") !=
+          argv.end());
+    CHECK(std::find(argv.begin(), argv.end(), "--insecure-registry=mirror:80") != argv.end());
+}
+
+TEST_CASE("plan: the repository's name in the registry API includes the registry's path", "[plan]") {
+    CHECK(plan_of(k_recipe).api_repository == "acme/my-container-registry/hello-kaniko");
+    CHECK(plan_of(R"({"image":"team/api","registry":"ghcr.io"})").api_repository == "team/api");
+}

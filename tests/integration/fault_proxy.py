@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+"""A TLS proxy in front of a real registry that answers the first FAILURES requests with 500, then
+passes every request through: a registry having a bad moment.
+
+usage: fault_proxy.py PORT TLS_CERT TLS_KEY UPSTREAM_PORT FAILURES LOG
+"""
+import http.client
+import http.server
+import ssl
+import sys
+import threading
+
+
+def main():
+    port, tls_cert, tls_key, upstream_port, failures, log = sys.argv[1:7]
+    remaining = [int(failures)]
+    lock = threading.Lock()
+    upstream_context = ssl.create_default_context(cafile=tls_cert)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def relay(self):
+            with lock:
+                fail = remaining[0] > 0
+                remaining[0] -= 1
+            with open(log, "a") as out:
+                out.write(f"{self.command} {self.path} {'500' if fail else 'relayed'}\n")
+            if fail:
+                self.send_response(500)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            connection = http.client.HTTPSConnection("127.0.0.1", int(upstream_port), context=upstream_context)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+            connection.request(self.command, self.path, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            self.send_response(response.status)
+            for key, value in response.getheaders():
+                if key.lower() not in ("connection", "transfer-encoding", "content-length"):
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        do_GET = relay
+        do_HEAD = relay
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tls_cert, tls_key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

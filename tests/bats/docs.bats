@@ -11,7 +11,11 @@ docs() { /usr/bin/python3 "${PLUGIN_DIR}/tests/docs/plugin_docs.py" "$@"; }
 
 @test "every shell file passes shellcheck" {
   cd "${PLUGIN_DIR}"
-  run shellcheck -x hooks/* lib/*.bash scripts/* .ci/run tests/stand-ins/* tests/bats/*.bash tests/integration/*.bash
+  mapfile -t shell_files < <(find hooks lib scripts bench .ci tests/stand-ins tests/bats tests/integration -type f \
+    \( -name '*.bash' -o -name '*.sh' -o -path 'hooks/*' -o -path 'scripts/*' -o -path '.ci/*' \
+    -o -path 'tests/stand-ins/*' -o -name kaniko-push \) | sort)
+  [[ "${#shell_files[@]}" -ge 15 ]]
+  run shellcheck -x "${shell_files[@]}"
   assert_success
 }
 

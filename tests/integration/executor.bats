@@ -3,7 +3,8 @@
 # real one. Only buildkite-agent and the executor are stand-ins; docker, dockerd and the mounts are real.
 
 load ../bats/helpers
-load dockerd
+load ../../scripts/lib/dockerd
+load stand_in_executor
 
 setup_file() {
   [[ "$(id -u)" == 0 ]] || skip "needs root to start a private dockerd"

@@ -5,7 +5,8 @@
 # push it would make is made by tests/integration/kaniko-push with the config.json the plugin mounted.
 
 load ../bats/helpers
-load dockerd
+load ../../scripts/lib/dockerd
+load stand_in_executor
 load registry
 
 setup_file() {

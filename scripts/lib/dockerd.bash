@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A private Docker engine for the integration tests: its own data, exec root and socket, vfs storage,
+# A private Docker engine for the demo and the integration tests: its own data, exec root and socket, vfs storage,
 # no iptables and no bridge, so that it runs beside any other engine on the host.
 
 # start_dockerd DIR: starts the engine with everything under DIR, exports DOCKER_HOST, waits until ready.
@@ -35,17 +35,4 @@ stop_dockerd() {
   # dockerd leaves its network namespace mounted under the exec root.
   umount "${dir}/exec/netns/default" 2>/dev/null || true
   rm -rf "${dir}"
-}
-
-# build_stand_in_executor TAG: a busybox image whose entrypoint is tests/stand-ins/kaniko-executor.
-build_stand_in_executor() {
-  local tag="$1" rootfs
-  rootfs="$(mktemp -d)"
-  mkdir -p "${rootfs}/bin" "${rootfs}/kaniko" "${rootfs}/tmp"
-  cp /bin/busybox "${rootfs}/bin/busybox"
-  local applet
-  for applet in sh cat cut echo ls printf sha256sum sleep touch; do ln -s busybox "${rootfs}/bin/${applet}"; done
-  cp "${PLUGIN_DIR}/tests/stand-ins/kaniko-executor" "${rootfs}/kaniko/executor"
-  tar -C "${rootfs}" -c . | docker import --change 'ENTRYPOINT ["/bin/sh", "/kaniko/executor"]' - "${tag}" >/dev/null
-  rm -rf "${rootfs}"
 }

@@ -65,12 +65,8 @@ struct Credentials {
     std::optional<std::string> directory;
     std::string secret;  // what must never be printed: the OIDC token, when there is one
     std::optional<BasicCredentials> registry_login;  // the same login, for the helper's own registry calls
+    bool registry_checks = true;  // false when only the executor can obtain the login
 };
-
-std::string docker_config_path(const Environment& env) {
-    if (const auto dir = env.get("DOCKER_CONFIG")) return *dir + "/config.json";
-    return env.get("HOME").value_or("") + "/.docker/config.json";
-}
 
 // The login the agent's Docker config holds for `host`, running its credential helper if it names one.
 Expected<std::optional<BasicCredentials>> login_from_docker_config(const std::string& text, const std::string& host,
@@ -96,11 +92,22 @@ Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvi
         }
         fmt::print(edges.log, "kaniko: using the Docker config {}\n", plan.docker_config_source);
         if (auto written = write_private_file(config_path, *text); !written) return written.error();
-        if (plan.push && (plan.preflight || plan.skip_if_exists || plan.verify)) {
-            auto login = login_from_docker_config(*text, registry_host(plan.registry), edges.runner);
-            if (!login) return login.error();
-            credentials.registry_login = std::move(*login);
+        if (!plan.push || !(plan.preflight || plan.skip_if_exists || plan.verify)) return credentials;
+        const auto host = registry_host(plan.registry);
+        auto source = find_credentials(*text, host);
+        if (!source) return source.error();
+        if (source->helper && find_program("docker-credential-" + *source->helper).empty()) {
+            // The executor image ships the common helpers (ECR, GCR, ACR); the agent need not.
+            fmt::print(edges.log,
+                       "kaniko: docker-credential-{} is not on this agent, so pre-flight, skip-if-exists and "
+                       "verify are skipped; the executor signs in with its own copy\n",
+                       *source->helper);
+            credentials.registry_checks = false;
+            return credentials;
         }
+        auto login = resolve_credentials(*source, host, edges.runner);
+        if (!login) return login.error();
+        credentials.registry_login = std::move(*login);
         return credentials;
     }
     fmt::print(edges.log, "kaniko: requesting an OIDC token for {} (lifetime {}s)\n", plan.oidc_audience,
@@ -198,9 +205,14 @@ Status report_success(const BuildPlan& plan, const BuildEnvironment& edges, cons
         fmt::print(edges.log, "kaniko: built {} ({}), not pushed\n", plan.repository, report.digest);
     }
     if (!plan.annotate) return Ok{};
-    return edges.agent.annotate(success_annotation(report),
-                                report.pushed ? AnnotationStyle::success : AnnotationStyle::info,
-                                plan.annotation_context);
+    // The image is pushed and the meta-data set: a failed annotation is worth a line, not a red build.
+    if (auto annotated = edges.agent.annotate(success_annotation(report),
+                                              report.pushed ? AnnotationStyle::success : AnnotationStyle::info,
+                                              plan.annotation_context);
+        !annotated) {
+        fmt::print(edges.log, "kaniko: warning: {}\n", annotated.error().message);
+    }
+    return Ok{};
 }
 
 }  // namespace
@@ -221,6 +233,15 @@ Expected<std::string> describe_plan(const Environment& env, const std::string& c
     const RuntimeDirs dirs{plan->auth == Auth::none ? std::nullopt : std::optional<std::string>("<private-dir>/docker"),
                            "<private-dir>/output"};
     text += shell_join(executor_command(*plan, dirs)) + "\n";
+    if (plan->push) {
+        std::vector<std::string> checks;
+        if (plan->preflight) checks.push_back("pre-flight (" + push_scope(plan->api_repository) + ")");
+        if (plan->skip_if_exists) checks.emplace_back("skip-if-exists");
+        if (plan->verify) checks.emplace_back("verify each tag's digest after the push");
+        if (!checks.empty()) {
+            text += fmt::format("# registry checks against {}: {}\n", registry_host(plan->registry), fmt::join(checks, ", "));
+        }
+    }
     return text;
 }
 
@@ -245,10 +266,11 @@ Expected<int> run_build(const BuildEnvironment& edges) {
                             endpoint_for(registry_host(plan.registry), plan.registry_certificates,
                                          plan.insecure_registries),
                             credentials->registry_login);
-    if (plan.push && plan.preflight) {
+    const bool registry_checks = plan.push && credentials->registry_checks;
+    if (registry_checks && plan.preflight) {
         if (auto checked = preflight(plan, edges, registry); !checked) return checked.error();
     }
-    if (plan.push && plan.skip_if_exists) {
+    if (registry_checks && plan.skip_if_exists) {
         auto existing = existing_digest(plan, registry);
         if (!existing) return existing.error();
         if (*existing) {
@@ -314,7 +336,7 @@ Expected<int> run_build(const BuildEnvironment& edges) {
                                               k_digest_file, quote_value(digest)));
         }
     }
-    if (plan.push && plan.verify) {
+    if (registry_checks && plan.verify) {
         if (auto verified = verify_push(plan, digest, registry); !verified) return verified.error();
         fmt::print(edges.log, "kaniko: verified: every tag points to {}\n", digest);
     }
@@ -329,7 +351,7 @@ Expected<int> run_exists(const std::vector<std::string>& args, const Environment
     const auto usage = Error::invalid_config(
         "usage: kaniko-buildkite-helper exists [--docker-config FILE] [--ca-file FILE] [--insecure] REF");
     std::optional<std::string> reference;
-    std::string config_file = docker_config_path(env);
+    std::string config_file = docker_config_file(env);
     std::map<std::string, std::string> certificates;
     std::optional<std::string> ca_file;
     bool insecure = false;

@@ -67,12 +67,12 @@ std::string workspace_path(std::string_view relative) {
     return relative == "." ? std::string(k_workspace_mount) : fmt::format("{}/{}", k_workspace_mount, relative);
 }
 
+}  // namespace
+
 std::string docker_config_file(const Environment& env) {
     if (const auto dir = env.get("DOCKER_CONFIG")) return *dir + "/config.json";
     return env.get("HOME").value_or("") + "/.docker/config.json";
 }
-
-}  // namespace
 
 std::string default_tag(const Environment& env) {
     const auto commit = env.get("BUILDKITE_COMMIT").value_or("local");

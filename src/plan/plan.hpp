@@ -58,6 +58,8 @@ std::string certificate_mount_path(std::string_view host);
 Expected<BuildPlan> make_plan(const Config& config, const Environment& env, const std::string& checkout_dir);
 
 std::string default_tag(const Environment& env);
+// The agent's Docker config file: $DOCKER_CONFIG/config.json, else ~/.docker/config.json.
+std::string docker_config_file(const Environment& env);
 std::string job_scope(const Environment& env);
 std::string container_name_for(std::string_view scope);
 // The `-debug` flavour of an executor image: `...:v1.24.0` becomes `...:v1.24.0-debug`.

@@ -227,6 +227,26 @@ SH
   assert_file_not_exist "${STAND_IN_DIR}/tokens"
 }
 
+@test "a credential helper only the executor has: registry checks are skipped, the build goes on" {
+  plugin_config '{"image":"app","registry":"123.dkr.ecr.us-east-1.amazonaws.com"}'
+  export DOCKER_CONFIG="${BATS_TEST_TMPDIR}/docker-config"
+  mkdir -p "${DOCKER_CONFIG}"
+  echo '{"credHelpers":{"123.dkr.ecr.us-east-1.amazonaws.com":"ecr-login"}}' >"${DOCKER_CONFIG}/config.json"
+  run_hook command
+  assert_success
+  assert_line "kaniko: docker-credential-ecr-login is not on this agent, so pre-flight, skip-if-exists and verify are skipped; the executor signs in with its own copy"
+  refute_output --partial "pre-flight:"
+  refute_output --partial "verified"
+}
+
+@test "an annotation the agent cannot post is a warning, not a failed build" {
+  export STAND_IN_ANNOTATE_EXIT=1
+  run_hook command
+  assert_success
+  assert_line "kaniko: warning: buildkite-agent annotate failed (exit 1)"
+  [[ -s "${STAND_IN_DIR}/meta-data/kaniko-image" ]]
+}
+
 @test "auth: docker-config without a config file explains what to do" {
   plugin_config '{"image":"app","registry":"ghcr.io/acme","preflight":false,"verify":false}'
   export HOME="${BATS_TEST_TMPDIR}/home"
@@ -241,12 +261,20 @@ SH
   assert_success
   assert_line "buildkite-agent oidc request-token --audience https://${registry} --lifetime 300"
   assert_line --partial "docker run --rm --name kaniko-${BUILDKITE_JOB_ID} -e container=docker -v ${CHECKOUT}:/workspace -v '<private-dir>/docker:/kaniko/.docker:ro'"
+  refute_line --partial "# registry checks"
   plan_output="${output}"
   run bash -c 'cd "$1" && "$2" build --dry-run' _ "${CHECKOUT}" "${KANIKO_HELPER}"
   assert_success
   assert_equal "${output}" "${plan_output}"
   assert_file_not_exist "${STAND_IN_DIR}/docker-calls"
   assert_file_not_exist "${STAND_IN_DIR}/agent-calls"
+}
+
+@test "plan names the registry checks a build would make" {
+  plugin_config '{"image":"hello-kaniko","package-registry":"my-container-registry","skip-if-exists":true}'
+  run bash -c 'cd "$1" && "$2" plan' _ "${CHECKOUT}" "${KANIKO_HELPER}"
+  assert_success
+  assert_line "# registry checks against packages.buildkite.com: pre-flight (repository:acme/my-container-registry/hello-kaniko:pull,push), skip-if-exists, verify each tag's digest after the push"
 }
 
 @test "outside Buildkite the helper prints what it would annotate" {

@@ -10,6 +10,8 @@ import ssl
 import sys
 import threading
 
+from loopback_tls import reply, serve
+
 
 def main():
     port, tls_cert, tls_key, upstream_port, failures, log = sys.argv[1:7]
@@ -27,9 +29,7 @@ def main():
             with open(log, "a") as out:
                 out.write(f"{self.command} {self.path} {'500' if fail else 'relayed'}\n")
             if fail:
-                self.send_response(500)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                reply(self, 500)
                 return
             connection = http.client.HTTPSConnection("127.0.0.1", int(upstream_port), context=upstream_context)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
@@ -51,11 +51,7 @@ def main():
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(tls_cert, tls_key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    server.serve_forever()
+    serve(port, tls_cert, tls_key, Handler)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,12 @@ import base64
 import http.server
 import json
 import secrets
-import ssl
 import subprocess
 import sys
 import time
 import urllib.parse
+
+from loopback_tls import reply, serve
 
 
 def b64url(data):
@@ -61,8 +62,7 @@ def main():
             with open(log, "a") as out:
                 out.write(f"{query.get('scope', [''])[0]} {problem or 'granted'}\n")
             if problem:
-                body = json.dumps({"errors": [{"code": "UNAUTHORIZED", "message": problem}]}).encode()
-                self.send_response(401)
+                reply(self, 401, json.dumps({"errors": [{"code": "UNAUTHORIZED", "message": problem}]}).encode())
             else:
                 access = []
                 for scope in query.get("scope", []):
@@ -71,21 +71,12 @@ def main():
                 now = int(time.time())
                 token = sign({"iss": issuer, "sub": "buildkite", "aud": query["service"][0], "exp": now + 300,
                               "nbf": now - 10, "iat": now, "jti": secrets.token_hex(8), "access": access})
-                body = json.dumps({"token": token, "access_token": token, "expires_in": 300}).encode()
-                self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+                reply(self, 200, json.dumps({"token": token, "access_token": token, "expires_in": 300}).encode())
 
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(tls_cert, tls_key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    server.serve_forever()
+    serve(port, tls_cert, tls_key, Handler)
 
 
 if __name__ == "__main__":

@@ -58,13 +58,20 @@ int dispatch(const std::vector<std::string_view>& args) {
         std::cout << *text;
         return 0;
     }
-    CurlHttpClient curl;
-    RetryingHttpClient http(curl, RetryPolicy{}, [](std::chrono::milliseconds pause) { std::this_thread::sleep_for(pause); });
+    // Only build and exists talk to a registry; the other commands need no HTTP client.
+    const auto with_http = [](const auto& use) {
+        CurlHttpClient curl;
+        RetryingHttpClient http(curl, RetryPolicy{},
+                                [](std::chrono::milliseconds pause) { std::this_thread::sleep_for(pause); });
+        return use(http);
+    };
     if (command == "build") {
         SignalWatch signals;
         SystemProcessRunner runner(&signals);
         auto agent = make_agent(runner, std::cout);
-        auto code = run_build({env, runner, *agent, http, std::cout, current_dir(), temp_root(env)});
+        auto code = with_http([&](HttpClient& http) {
+            return run_build({env, runner, *agent, http, std::cout, current_dir(), temp_root(env)});
+        });
         std::cout.flush();
         if (!code) {
             std::cout << "^^^ +++\n";
@@ -75,7 +82,9 @@ int dispatch(const std::vector<std::string_view>& args) {
     }
     if (command == "exists") {
         SystemProcessRunner runner;
-        auto code = run_exists({args.begin() + 1, args.end()}, env, runner, http, std::cout);
+        auto code = with_http([&](HttpClient& http) {
+            return run_exists({args.begin() + 1, args.end()}, env, runner, http, std::cout);
+        });
         if (!code) return print_error(code.error());
         return *code;
     }

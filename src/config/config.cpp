@@ -136,7 +136,8 @@ public:
         if (value->is_string()) {
             // The flattened BUILDKITE_PLUGIN_* fallback only has strings; accept plain digits there.
             const std::string text(value->as_string());
-            if (!text.empty() && text.size() < 10 && std::all_of(text.begin(), text.end(), ::isdigit)) {
+            const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+            if (!text.empty() && text.size() < 10 && std::all_of(text.begin(), text.end(), is_digit)) {
                 return std::stoll(text);
             }
         }

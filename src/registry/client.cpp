@@ -37,10 +37,10 @@ std::string token_from(const std::string& body) {
 
 bool refused(long status) { return status == 401 || status == 403; }
 
-// A refusal synthesised from the token service carries its own words in the body.
-std::string refusal_detail(const HttpResponse& response, std::string_view method, const std::string& url) {
-    if (response.headers.empty() && !response.body.empty()) return response.body;
-    return fmt::format("{} {} answered {}", method, url, response.status);
+// Who refused, in words for an error message: the registry itself, or its token service.
+std::string refusal_detail(const RegistryClient::Answer& answer, std::string_view method, const std::string& url) {
+    if (answer.token_refusal) return *answer.token_refusal;
+    return fmt::format("{} {} answered {}", method, url, answer.response.status);
 }
 
 }  // namespace
@@ -95,51 +95,57 @@ Expected<RegistryClient::TokenOutcome> RegistryClient::fetch_token(const Challen
     return TokenOutcome{token, {}};
 }
 
-Expected<HttpResponse> RegistryClient::send(HttpRequest request, const std::string& scope) {
-    // Adds credentials as the registry asked for them; a refused token ends the request with the
-    // token service's status, so that callers see one kind of refusal.
-    const auto authorize = [&](HttpRequest& r) -> Expected<std::optional<HttpResponse>> {
+Expected<RegistryClient::Answer> RegistryClient::send(HttpRequest request, const std::string& scope) {
+    // Adds credentials as the registry asked for them. A token service that refuses them ends the
+    // request there, with the refusal in its own words.
+    const auto authorize = [&](HttpRequest& r) -> Expected<std::optional<std::string>> {
         if (m_challenge && m_challenge->scheme == "bearer") {
             auto token = fetch_token(*m_challenge, scope);
             if (!token) return token.error();
-            if (token->refusal) return std::optional<HttpResponse>(HttpResponse{401, {}, *token->refusal});
+            if (token->refusal) return token->refusal;
             r.headers.push_back("Authorization: Bearer " + token->token);
         } else if (m_credentials) {
             // Sent before being asked, as `curl -u` does: a Basic registry then answers in one round trip.
             r.basic = m_credentials;
         }
-        return std::optional<HttpResponse>();
+        return std::optional<std::string>();
+    };
+    const auto refused_by_token_service = [](std::string refusal) {
+        return Answer{HttpResponse{401, {}, {}}, std::move(refusal)};
     };
     auto first = request;
     auto refusal = authorize(first);
     if (!refusal) return refusal.error();
-    if (*refusal) return std::move(**refusal);
+    if (*refusal) return refused_by_token_service(std::move(**refusal));
     auto response = m_http.send(first);
-    if (!response || response->status != 401) return response;
+    if (!response) return response.error();
+    if (response->status != 401) return Answer{std::move(*response), {}};
 
     auto challenge = parse_challenge(response->header("www-authenticate"));
-    if (!challenge) return response;
+    if (!challenge) return Answer{std::move(*response), {}};
     // Try again only when the challenge changes what we would send: a first Bearer challenge means
     // fetching a token; a Basic one helps only if no credentials went with the first request.
     const bool had_token = m_challenge && m_challenge->scheme == "bearer";
     const bool worth_retrying =
         challenge->scheme == "bearer" ? !had_token : (challenge->scheme == "basic" && !first.basic && m_credentials);
     m_challenge = std::move(challenge);
-    if (!worth_retrying) return response;
+    if (!worth_retrying) return Answer{std::move(*response), {}};
     refusal = authorize(request);
     if (!refusal) return refusal.error();
-    if (*refusal) return std::move(**refusal);
-    return m_http.send(request);
+    if (*refusal) return refused_by_token_service(std::move(**refusal));
+    auto retried = m_http.send(request);
+    if (!retried) return retried.error();
+    return Answer{std::move(*retried), {}};
 }
 
 Expected<Access> RegistryClient::check_access(const std::string& repository) {
     const auto url = base_url() + "/v2/";
-    auto response = send(request_for("GET", url), push_scope(repository));
-    if (!response) return response.error();
-    if (response->status == 200) return Access{true, {}};
-    if (refused(response->status)) return Access{false, refusal_detail(*response, "GET", url)};
-    return Error::failure(fmt::format("GET {} answered {}; expected 200 from a registry's /v2/ endpoint", url,
-                                      response->status));
+    auto answer = send(request_for("GET", url), push_scope(repository));
+    if (!answer) return answer.error();
+    const auto status = answer->response.status;
+    if (status == 200) return Access{true, {}};
+    if (refused(status)) return Access{false, refusal_detail(*answer, "GET", url)};
+    return Error::failure(fmt::format("GET {} answered {}; expected 200 from a registry's /v2/ endpoint", url, status));
 }
 
 Expected<std::optional<std::string>> RegistryClient::manifest_digest(const std::string& repository,
@@ -147,17 +153,16 @@ Expected<std::optional<std::string>> RegistryClient::manifest_digest(const std::
     const auto url = fmt::format("{}/v2/{}/manifests/{}", base_url(), repository, reference);
     auto head = request_for("HEAD", url);
     head.headers.emplace_back(k_manifest_accept);
-    auto response = send(head, pull_scope(repository));
-    if (!response) return response.error();
-    if (response->status == 404) return std::optional<std::string>();
-    if (response->status != 200) {
-        if (refused(response->status)) {
-            return Error::failure(fmt::format("{}; the credentials may not pull this repository",
-                                              refusal_detail(*response, "HEAD", url)));
-        }
-        return Error::failure(fmt::format("HEAD {} answered {}", url, response->status));
+    auto answer = send(head, pull_scope(repository));
+    if (!answer) return answer.error();
+    const auto status = answer->response.status;
+    if (status == 404) return std::optional<std::string>();
+    if (refused(status)) {
+        return Error::failure(fmt::format("{}; the credentials may not pull this repository",
+                                          refusal_detail(*answer, "HEAD", url)));
     }
-    if (auto digest = response->header("docker-content-digest"); !digest.empty()) {
+    if (status != 200) return Error::failure(fmt::format("HEAD {} answered {}", url, status));
+    if (auto digest = answer->response.header("docker-content-digest"); !digest.empty()) {
         return std::optional<std::string>(std::move(digest));
     }
     // Not every registry names the digest on HEAD; then it is the hash of the manifest as served.
@@ -165,8 +170,10 @@ Expected<std::optional<std::string>> RegistryClient::manifest_digest(const std::
     get.headers.emplace_back(k_manifest_accept);
     auto body = send(get, pull_scope(repository));
     if (!body) return body.error();
-    if (body->status != 200) return Error::failure(fmt::format("GET {} answered {}", url, body->status));
-    return std::optional<std::string>("sha256:" + sha256_hex(body->body));
+    if (body->response.status != 200) {
+        return Error::failure(fmt::format("GET {} answered {}", url, body->response.status));
+    }
+    return std::optional<std::string>("sha256:" + sha256_hex(body->response.body));
 }
 
 }  // namespace kaniko

@@ -46,8 +46,14 @@ public:
 
     std::string base_url() const;
 
+    // A response, or a token service's refusal that ended the request before the registry saw it.
+    struct Answer {
+        HttpResponse response;
+        std::optional<std::string> token_refusal;
+    };
+
 private:
-    Expected<HttpResponse> send(HttpRequest request, const std::string& scope);
+    Expected<Answer> send(HttpRequest request, const std::string& scope);
     struct TokenOutcome {
         std::string token;
         std::optional<std::string> refusal;  // the token service refused the credentials

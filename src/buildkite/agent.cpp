@@ -108,8 +108,14 @@ std::string_view to_string(AnnotationStyle style) {
 }
 
 std::unique_ptr<Agent> make_agent(ProcessRunner& runner, std::ostream& log) {
-    if (find_program("buildkite-agent").empty()) return std::make_unique<LocalAgent>(log);
+    if (find_program("buildkite-agent").empty()) return make_local_agent(log);
+    return make_buildkite_agent(runner, log);
+}
+
+std::unique_ptr<Agent> make_buildkite_agent(ProcessRunner& runner, std::ostream& log) {
     return std::make_unique<BuildkiteAgent>(runner, log);
 }
+
+std::unique_ptr<Agent> make_local_agent(std::ostream& log) { return std::make_unique<LocalAgent>(log); }
 
 }  // namespace kaniko

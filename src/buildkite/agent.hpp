@@ -27,5 +27,7 @@ public:
 // `buildkite-agent` when it is on PATH; otherwise a stand-in that prints what it would have sent,
 // so that the plugin can be tried on a laptop against a local registry.
 std::unique_ptr<Agent> make_agent(ProcessRunner& runner, std::ostream& log);
+std::unique_ptr<Agent> make_buildkite_agent(ProcessRunner& runner, std::ostream& log);
+std::unique_ptr<Agent> make_local_agent(std::ostream& log);
 
 }  // namespace kaniko

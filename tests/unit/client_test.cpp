@@ -2,26 +2,13 @@
 
 #include <deque>
 
+#include "fakes.hpp"
 #include "registry/client.hpp"
 
 using namespace kaniko;
+using kaniko::testing::ScriptedHttp;
 
 namespace {
-
-// Answers from a script and remembers every request: the registry protocol without a network.
-class ScriptedHttp final : public HttpClient {
-public:
-    std::deque<Expected<HttpResponse>> answers;
-    std::vector<HttpRequest> requests;
-
-    Expected<HttpResponse> send(const HttpRequest& request) override {
-        requests.push_back(request);
-        REQUIRE_FALSE(answers.empty());
-        auto answer = answers.front();
-        answers.pop_front();
-        return answer;
-    }
-};
 
 HttpResponse respond(long status, std::multimap<std::string, std::string> headers = {}, std::string body = {}) {
     return HttpResponse{status, std::move(headers), std::move(body)};

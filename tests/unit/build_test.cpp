@@ -1,0 +1,184 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/build.hpp"
+#include "buildkite/agent.hpp"
+#include "fakes.hpp"
+#include "util/base64.hpp"
+#include "util/files.hpp"
+
+using namespace kaniko;
+using kaniko::testing::RecordingRunner;
+using kaniko::testing::ScriptedHttp;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string k_digest = "sha256:" + std::string(64, 'e');
+
+// An agent that hands out a JWT for whatever audience it is told to, and remembers what it was asked.
+class FakeAgent final : public Agent {
+public:
+    std::string issued_audience;  // empty: the audience asked for
+    std::vector<std::string> annotations;
+    std::map<std::string, std::string> meta_data;
+
+    Expected<std::string> request_token(std::string_view audience, int lifetime) override {
+        const auto aud = issued_audience.empty() ? std::string(audience) : issued_audience;
+        const auto exp = std::time(nullptr) + lifetime;
+        return base64_encode(R"({"alg":"RS256"})") + "." +
+               base64_encode(R"({"aud":")" + aud + R"(","exp":)" + std::to_string(exp) + "}") + ".sig";
+    }
+    void redact(std::string_view) override {}
+    Status annotate(std::string_view body, AnnotationStyle style, std::string_view) override {
+        annotations.push_back(std::string(to_string(style)) + ": " + std::string(body));
+        return Ok{};
+    }
+    Status set_meta_data(std::string_view key, std::string_view value) override {
+        meta_data[std::string(key)] = value;
+        return Ok{};
+    }
+};
+
+HttpResponse respond(long status, std::multimap<std::string, std::string> headers = {}) {
+    return HttpResponse{status, std::move(headers), {}};
+}
+
+struct Fixture {
+    TempDir root = std::move(*TempDir::create("/tmp", "kaniko-build-test-"));
+    RecordingRunner runner;
+    FakeAgent agent;
+    ScriptedHttp http;
+    std::ostringstream log;
+
+    Fixture() {
+        fs::create_directories(checkout());
+        fs::create_directories(temp());
+        std::ofstream(checkout() + "/Dockerfile") << "FROM scratch\n";
+        // The executor "writes" its digest file, as Kaniko does.
+        runner.on_stream = [](const Argv& argv) {
+            for (const auto& arg : argv) {
+                if (arg.ends_with(":/kaniko/output")) {
+                    std::ofstream(arg.substr(0, arg.size() - std::string_view(":/kaniko/output").size()) + "/digest")
+                        << k_digest;
+                }
+            }
+        };
+    }
+    std::string checkout() const { return root.path() + "/checkout"; }
+    std::string temp() const { return root.path() + "/tmp"; }
+
+    Expected<int> build(const std::string& config) {
+        const Environment env(std::map<std::string, std::string, std::less<>>{
+            {"BUILDKITE_PLUGIN_CONFIGURATION", config},
+            {"BUILDKITE_ORGANIZATION_SLUG", "acme"},
+            {"BUILDKITE_JOB_ID", "job-1"},
+        });
+        return run_build({env, runner, agent, http, log, checkout(), temp()});
+    }
+
+    bool executor_ran() const {
+        return std::any_of(runner.calls.begin(), runner.calls.end(),
+                           [](const auto& call) { return call.argv.size() > 1 && call.argv[1] == "run"; });
+    }
+    bool temp_is_empty() const { return fs::is_empty(temp()); }
+};
+
+constexpr auto k_config = R"({"image":"app","package-registry":"images","tags":["v1","v2"]})";
+
+}  // namespace
+
+TEST_CASE("build: pre-flight, executor, verification, report, in that order", "[build]") {
+    Fixture f;
+    f.http.answers = {respond(200), respond(200, {{"docker-content-digest", k_digest}}),
+                      respond(200, {{"docker-content-digest", k_digest}})};
+    const auto code = f.build(k_config);
+    REQUIRE(code);
+    CHECK(*code == 0);
+    REQUIRE(f.http.requests.size() == 3);
+    CHECK(f.http.requests[0].url == "https://packages.buildkite.com/v2/");
+    CHECK(f.http.requests[0].basic->username == "buildkite");
+    CHECK(f.http.requests[1].url == "https://packages.buildkite.com/v2/acme/images/app/manifests/v1");
+    CHECK(f.http.requests[2].url == "https://packages.buildkite.com/v2/acme/images/app/manifests/v2");
+    CHECK(f.executor_ran());
+    CHECK(f.agent.meta_data["kaniko-digest:app"] == k_digest);
+    CHECK(f.agent.annotations.at(0).starts_with("success: "));
+    CHECK(f.temp_is_empty());
+}
+
+TEST_CASE("build: a refusal in pre-flight stops before the executor", "[build]") {
+    Fixture f;
+    f.http.answers = {respond(401, {{"www-authenticate", R"(Basic realm="r")"}})};
+    const auto code = f.build(k_config);
+    REQUIRE_FALSE(code);
+    CHECK(code.error().exit_code == 1);
+    CHECK(code.error().message ==
+          "pre-flight: the registry refused the credentials (GET https://packages.buildkite.com/v2/ answered 401). The "
+          "OIDC audience must be exactly https://packages.buildkite.com/acme/images (the registry's URL), and the "
+          "registry's OIDC policy must allow this pipeline.");
+    CHECK_FALSE(f.executor_ran());
+    CHECK(f.agent.annotations.at(0).starts_with("error: "));
+    CHECK(f.temp_is_empty());
+}
+
+TEST_CASE("build: a token for another audience is refused before the registry sees it", "[build]") {
+    Fixture f;
+    f.agent.issued_audience = "https://packages.buildkite.com/acme/other";
+    const auto code = f.build(k_config);
+    REQUIRE_FALSE(code);
+    CHECK(code.error().message.starts_with(
+        "the OIDC token's audience is \"https://packages.buildkite.com/acme/other\", but oidc-audience is "
+        "\"https://packages.buildkite.com/acme/images\""));
+    CHECK(f.http.requests.empty());
+    CHECK_FALSE(f.executor_ran());
+}
+
+TEST_CASE("build: skip-if-exists reports the existing digest and runs nothing", "[build]") {
+    Fixture f;
+    const std::string existing = "sha256:" + std::string(64, 'a');
+    f.http.answers = {respond(200), respond(200, {{"docker-content-digest", existing}}),
+                      respond(200, {{"docker-content-digest", existing}})};
+    const auto code = f.build(R"({"image":"app","package-registry":"images","tags":["v1","v2"],"skip-if-exists":true})");
+    REQUIRE(code);
+    CHECK(*code == 0);
+    CHECK_FALSE(f.executor_ran());
+    CHECK(f.agent.meta_data["kaniko-digest:app"] == existing);
+}
+
+TEST_CASE("build: verification fails on another digest or a missing tag", "[build]") {
+    Fixture f;
+    const std::string other = "sha256:" + std::string(64, 'f');
+    SECTION("another digest") {
+        f.http.answers = {respond(200), respond(200, {{"docker-content-digest", other}})};
+        const auto code = f.build(k_config);
+        REQUIRE_FALSE(code);
+        CHECK(code.error().message ==
+              "verification: packages.buildkite.com/acme/images/app:v1 points to " + other + ", not to " + k_digest +
+                  " that the executor pushed; another build may have pushed the same tag");
+    }
+    SECTION("a missing tag") {
+        f.http.answers = {respond(200), respond(200, {{"docker-content-digest", k_digest}}), respond(404)};
+        const auto code = f.build(k_config);
+        REQUIRE_FALSE(code);
+        CHECK(code.error().message.starts_with(
+            "verification: packages.buildkite.com/acme/images/app:v2 is not in the registry after the push"));
+    }
+    CHECK(f.executor_ran());
+    CHECK(f.agent.meta_data.empty());
+    CHECK(f.temp_is_empty());
+}
+
+TEST_CASE("build: the executor's exit code is returned unchanged", "[build]") {
+    Fixture f;
+    f.http.answers = {respond(200)};
+    f.runner.executor_exit = 3;
+    f.runner.executor_output = {"RUN make", "make: *** [all] Error 2"};
+    const auto code = f.build(k_config);
+    REQUIRE(code);
+    CHECK(*code == 3);
+    CHECK(f.agent.annotations.at(0).find("make: *** [all] Error 2") != std::string::npos);
+    CHECK(f.agent.meta_data.empty());
+}

@@ -8,6 +8,7 @@
 #include <deque>
 #include <filesystem>
 #include <ostream>
+#include <vector>
 
 #include "annotation/annotation.hpp"
 #include "buildkite/agent.hpp"
@@ -53,19 +54,68 @@ Status check_build_files(const BuildPlan& plan) {
     return Ok{};
 }
 
-std::string replace_all(std::string text, std::string_view secret, std::string_view with) {
-    if (secret.empty()) return text;
-    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + with.size())) {
-        text.replace(at, secret.size(), with);
+std::string masked(std::string text, const std::vector<std::string>& secrets) {
+    for (const auto& secret : secrets) {
+        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + k_masked.size())) {
+            text.replace(at, secret.size(), k_masked);
+        }
     }
     return text;
 }
 
 struct Credentials {
     std::optional<std::string> directory;
-    std::string secret;  // what must never be printed: the OIDC token, when there is one
+    std::vector<std::string> secrets;  // never to be printed: every OIDC token issued for this build
     std::optional<BasicCredentials> registry_login;  // the same login, for the helper's own registry calls
     bool registry_checks = true;  // false when only the executor can obtain the login
+
+    const std::string& token() const { return secrets.back(); }
+    std::string config_path() const { return *directory + "/config.json"; }
+};
+
+std::string oidc_docker_config(const BuildPlan& plan, const std::string& token) {
+    return render_docker_config(registry_host(plan.registry), k_oidc_username, token);
+}
+
+// A build can outlive its token, and Kaniko reads config.json again when it pushes. So before the
+// token is two thirds through its life a new one replaces it in the mounted directory (a mounted
+// file could not be replaced), and the helper's own registry calls use the new one too.
+class TokenRefresher {
+public:
+    TokenRefresher(const BuildPlan& plan, const BuildEnvironment& edges, Credentials& credentials)
+        : m_plan(plan), m_edges(edges), m_credentials(credentials), m_due(due_after_issue()) {}
+
+    void tick() {
+        if (m_plan.auth != Auth::oidc || std::chrono::steady_clock::now() < m_due) return;
+        auto token = m_edges.agent.request_token(m_plan.oidc_audience, m_plan.oidc_lifetime);
+        if (!token) {
+            fmt::print(m_edges.log, "kaniko: warning: could not refresh the OIDC token ({}); trying again in {}s\n",
+                       token.error().message, k_retry.count());
+            m_due = std::chrono::steady_clock::now() + k_retry;
+            return;
+        }
+        m_edges.agent.redact(*token);
+        m_credentials.secrets.push_back(*token);
+        if (auto replaced = replace_private_file(m_credentials.config_path(), oidc_docker_config(m_plan, *token));
+            !replaced) {
+            fmt::print(m_edges.log, "kaniko: warning: {}\n", replaced.error().message);
+        }
+        m_credentials.registry_login = BasicCredentials{std::string(k_oidc_username), *token};
+        m_due = due_after_issue();
+        fmt::print(m_edges.log, "kaniko: refreshed the OIDC token in the executor's credentials\n");
+    }
+
+private:
+    static constexpr std::chrono::seconds k_retry{10};
+
+    std::chrono::steady_clock::time_point due_after_issue() const {
+        return std::chrono::steady_clock::now() + std::chrono::seconds(std::max(1, m_plan.oidc_lifetime * 2 / 3));
+    }
+
+    const BuildPlan& m_plan;
+    const BuildEnvironment& m_edges;
+    Credentials& m_credentials;
+    std::chrono::steady_clock::time_point m_due;
 };
 
 // The login the agent's Docker config holds for `host`, running its credential helper if it names one.
@@ -79,9 +129,10 @@ Expected<std::optional<BasicCredentials>> login_from_docker_config(const std::st
 Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvironment& edges,
                                           const std::string& private_dir) {
     if (plan.auth == Auth::none) return Credentials{};
-    Credentials credentials{private_dir + "/docker", {}};
+    Credentials credentials;
+    credentials.directory = private_dir + "/docker";
     if (auto made = make_private_dir(*credentials.directory); !made) return made.error();
-    const auto config_path = *credentials.directory + "/config.json";
+    const auto config_path = credentials.config_path();
     if (plan.auth == Auth::docker_config) {
         const auto text = read_text_file(plan.docker_config_source);
         if (!text) {
@@ -115,10 +166,9 @@ Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvi
     auto token = edges.agent.request_token(plan.oidc_audience, plan.oidc_lifetime);
     if (!token) return token.error();
     edges.agent.redact(*token);
-    credentials.secret = *token;
+    credentials.secrets.push_back(*token);
     credentials.registry_login = BasicCredentials{std::string(k_oidc_username), *token};
-    auto written = write_private_file(
-        config_path, render_docker_config(registry_host(plan.registry), k_oidc_username, credentials.secret));
+    auto written = write_private_file(config_path, oidc_docker_config(plan, *token));
     if (!written) return written.error();
     return credentials;
 }
@@ -126,7 +176,7 @@ Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvi
 // The token is checked before the registry sees it, so that a wrong audience is named as such.
 Status check_token(const BuildPlan& plan, const Credentials& credentials) {
     if (plan.auth != Auth::oidc) return Ok{};
-    auto claims = decode_token_claims(credentials.secret);
+    auto claims = decode_token_claims(credentials.token());
     if (!claims) return claims.error();
     return check_token_claims(*claims, plan.oidc_audience, static_cast<std::int64_t>(std::time(nullptr)));
 }
@@ -262,10 +312,14 @@ Expected<int> run_build(const BuildEnvironment& edges) {
     if (!credentials) return credentials.error();
     if (auto checked = check_token(plan, *credentials); !checked) return checked.error();
 
-    RegistryClient registry(edges.http,
-                            endpoint_for(registry_host(plan.registry), plan.registry_certificates,
-                                         plan.insecure_registries),
-                            credentials->registry_login);
+    // A client per phase: the login may have been refreshed while the executor ran.
+    const auto registry_client = [&] {
+        return RegistryClient(edges.http,
+                              endpoint_for(registry_host(plan.registry), plan.registry_certificates,
+                                           plan.insecure_registries),
+                              credentials->registry_login);
+    };
+    auto registry = registry_client();
     const bool registry_checks = plan.push && credentials->registry_checks;
     if (registry_checks && plan.preflight) {
         if (auto checked = preflight(plan, edges, registry); !checked) return checked.error();
@@ -291,7 +345,7 @@ Expected<int> run_build(const BuildEnvironment& edges) {
 
     std::deque<std::string> tail;
     const auto on_line = [&](std::string_view raw) {
-        auto line = replace_all(std::string(raw), credentials->secret, k_masked);
+        auto line = masked(std::string(raw), credentials->secrets);
         edges.log << line << '\n';
         edges.log.flush();
         tail.push_back(std::move(line));
@@ -303,7 +357,8 @@ Expected<int> run_build(const BuildEnvironment& edges) {
         edges.log.flush();
         (void)edges.runner.capture({"docker", "rm", "--force", plan.container_name}, {}, Stderr::discard);
     };
-    auto executor = edges.runner.stream(command, on_line, on_signal);
+    TokenRefresher refresher(plan, edges, *credentials);
+    auto executor = edges.runner.stream(command, {on_line, on_signal, [&] { refresher.tick(); }});
     if (!executor) return executor.error();
     if (executor->signal != 0) {
         return Error::failure(fmt::format("cancelled by signal {}; the executor was stopped and the credentials "
@@ -337,7 +392,8 @@ Expected<int> run_build(const BuildEnvironment& edges) {
         }
     }
     if (registry_checks && plan.verify) {
-        if (auto verified = verify_push(plan, digest, registry); !verified) return verified.error();
+        auto verifier = registry_client();
+        if (auto verified = verify_push(plan, digest, verifier); !verified) return verified.error();
         fmt::print(edges.log, "kaniko: verified: every tag points to {}\n", digest);
     }
     const SuccessReport report{plan.repository, plan.destinations, is_valid_digest(digest) ? digest : "unknown",

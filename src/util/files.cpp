@@ -47,6 +47,16 @@ Status write_private_file(const std::string& path, std::string_view text) {
     return Ok{};
 }
 
+Status replace_private_file(const std::string& path, std::string_view text) {
+    const auto staged = path + ".new";
+    ::unlink(staged.c_str());
+    if (auto written = write_private_file(staged, text); !written) return written;
+    if (::rename(staged.c_str(), path.c_str()) != 0) {
+        return Error::failure(fmt::format("cannot replace {}: {}", path, std::strerror(errno)));
+    }
+    return Ok{};
+}
+
 Status make_private_dir(const std::string& path) {
     if (::mkdir(path.c_str(), 0700) != 0) {
         return Error::failure(fmt::format("cannot create {}: {}", path, std::strerror(errno)));

@@ -27,6 +27,9 @@ private:
 
 // Creates `path` with mode 0600 and refuses to follow or reuse anything already there.
 Status write_private_file(const std::string& path, std::string_view text);
+// Writes a new private file beside `path` and renames it over `path`, so that a reader sees the old
+// content or the new, never half of either.
+Status replace_private_file(const std::string& path, std::string_view text);
 Status make_private_dir(const std::string& path);
 std::optional<std::string> read_text_file(const std::string& path);
 void remove_tree(const std::string& path) noexcept;

@@ -7,7 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 
 #include "util/signals.hpp"
 
@@ -69,7 +72,7 @@ Expected<Captured> SystemProcessRunner::capture(const Argv& argv, std::string_vi
     }
 }
 
-Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const LineSink& on_line, const SignalHandler& on_signal) {
+Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHandlers& handlers) {
     auto path = locate(argv);
     if (!path) return path.error();
     try {
@@ -86,12 +89,20 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const LineSink&
         const auto deliver_signal = [&] {
             if (result.signal != 0 || m_signals == nullptr || m_signals->received() == 0) return;
             result.signal = m_signals->received();
-            on_signal(result.signal);
+            handlers.on_signal(result.signal);
         };
         deliver_signal();  // a signal may have come before the child started
+        constexpr auto tick = std::chrono::seconds(1);
+        auto next_tick = std::chrono::steady_clock::now() + tick;
         for (;;) {
+            if (const auto now = std::chrono::steady_clock::now(); now >= next_tick) {
+                handlers.on_tick();
+                next_tick = now + tick;
+            }
+            const auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_tick - std::chrono::steady_clock::now());
             pollfd fds[2] = {{output.native_source(), POLLIN, 0}, {signal_fd, POLLIN, 0}};
-            const int ready = ::poll(fds, signal_fd >= 0 && result.signal == 0 ? 2 : 1, -1);
+            const int ready = ::poll(fds, signal_fd >= 0 && result.signal == 0 ? 2 : 1,
+                                     static_cast<int>(std::max<std::int64_t>(wait.count(), 0)));
             if (ready < 0) {
                 if (errno == EINTR) continue;
                 break;
@@ -106,13 +117,13 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const LineSink&
                 std::size_t start = 0;
                 for (auto newline = pending.find('\n'); newline != std::string::npos;
                      newline = pending.find('\n', start)) {
-                    on_line(std::string_view(pending).substr(start, newline - start));
+                    handlers.on_line(std::string_view(pending).substr(start, newline - start));
                     start = newline + 1;
                 }
                 pending.erase(0, start);
             }
         }
-        if (!pending.empty()) on_line(pending);
+        if (!pending.empty()) handlers.on_line(pending);
         child.wait();
         // A signal sent to the whole process group can end the child before our handler has run:
         // the child's end of file then wins the race, and the signal must still count.

@@ -23,8 +23,14 @@ struct Streamed {
 
 enum class Stderr { inherit, discard };
 
-using LineSink = std::function<void(std::string_view line)>;
-using SignalHandler = std::function<void(int signal)>;
+// What stream() calls while a child runs.
+struct StreamHandlers {
+    std::function<void(std::string_view line)> on_line;
+    // Once, when a watched signal arrives; reading goes on until the child has exited.
+    std::function<void(int signal)> on_signal = [](int) {};
+    // About once a second, whatever the child prints, for work that must happen on time.
+    std::function<void()> on_tick = [] {};
+};
 
 // Runs child processes with an explicit argv (never through a shell) and the helper's environment.
 // An interface so that tests can record what would run instead of running it.
@@ -38,9 +44,8 @@ public:
     virtual Expected<Captured> capture(const Argv& argv, std::string_view input = {},
                                        Stderr stderr_mode = Stderr::inherit) = 0;
 
-    // Hands over stdout and stderr, merged, line by line as they arrive. If a watched signal
-    // arrives, calls on_signal once and goes on reading until the child has exited.
-    virtual Expected<Streamed> stream(const Argv& argv, const LineSink& on_line, const SignalHandler& on_signal) = 0;
+    // Hands over stdout and stderr, merged, line by line as they arrive.
+    virtual Expected<Streamed> stream(const Argv& argv, const StreamHandlers& handlers) = 0;
 };
 
 // The real thing, on Boost.Process. `signals` may be null when nothing should cancel a child.
@@ -49,7 +54,7 @@ public:
     explicit SystemProcessRunner(const SignalWatch* signals = nullptr) : m_signals(signals) {}
     Expected<Captured> capture(const Argv& argv, std::string_view input = {},
                                Stderr stderr_mode = Stderr::inherit) override;
-    Expected<Streamed> stream(const Argv& argv, const LineSink& on_line, const SignalHandler& on_signal) override;
+    Expected<Streamed> stream(const Argv& argv, const StreamHandlers& handlers) override;
 
 private:
     const SignalWatch* m_signals;

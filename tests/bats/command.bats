@@ -135,6 +135,23 @@ registry=packages.buildkite.com/acme/my-container-registry
   assert_equal "$(find "${TMPDIR}" -mindepth 1 | wc -l)" 0
 }
 
+@test "a build that outlives its token gets a new one in the mounted config before the push" {
+  plugin_config "{\"image\":\"hello-kaniko\",\"package-registry\":\"my-container-registry\",\"oidc-lifetime\":3,${offline}}"
+  export STAND_IN_EXECUTOR_SLEEP=4
+  run_hook command
+  assert_success
+  assert_line "kaniko: refreshed the OIDC token in the executor's credentials"
+  [[ "$(wc -l <"${STAND_IN_DIR}/tokens")" -ge 2 ]]
+  first="$(head -n 1 "${STAND_IN_DIR}/tokens")"
+  assert_equal "$(jq -r '.auths["packages.buildkite.com"].password' "${STAND_IN_DIR}/executor-config.json")" "${first}"
+  assert_equal "$(jq -r '.auths["packages.buildkite.com"].password' "${STAND_IN_DIR}/executor-config-at-push.json")" "$(last_token)"
+  # Every token went to the redactor, and none reached the log.
+  assert_equal "$(wc -l <"${STAND_IN_DIR}/redacted")" "$(wc -l <"${STAND_IN_DIR}/tokens")"
+  while read -r token; do
+    [[ "${output}" != *"${token}"* ]] || fail "a token reached the job log"
+  done <"${STAND_IN_DIR}/tokens"
+}
+
 @test "an agent without a redactor still builds, and says so" {
   export STAND_IN_NO_REDACTOR=1
   run_hook command

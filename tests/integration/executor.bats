@@ -90,6 +90,16 @@ expected_config_sha256() {
   assert_line --partial "kaniko: hint: Docker could not pull the executor image <code>127.0.0.1:9/missing/kaniko:v0</code>"
 }
 
+@test "a token refreshed during a long build reaches the running executor through the mounted directory" {
+  config_with ',"oidc-lifetime":3,"extra-args":["--stand-in-sleep=4"]'
+  run_hook command
+  assert_success
+  first="$(head -n 1 "${STAND_IN_DIR}/tokens")"
+  assert_line "executor-config-sha256: $(expected_config_sha256 "${first}")"
+  assert_line "executor-config-sha256-at-push: $(expected_config_sha256 "$(last_token)")"
+  [[ "${first}" != "$(last_token)" ]]
+}
+
 @test "cancelling the job removes the running container" {
   config_with ',"extra-args":["--stand-in-sleep=60"]'
   setsid bash -c 'trap "" TERM; cd "$1" && source "$2"' wrapper "${CHECKOUT}" "${PLUGIN_DIR}/hooks/command" \

@@ -23,14 +23,20 @@ const std::string k_digest = "sha256:" + std::string(64, 'e');
 class FakeAgent final : public Agent {
 public:
     std::string issued_audience;  // empty: the audience asked for
+    std::vector<std::string> tokens;
+    std::function<void(int)> before_token = [](int) {};
     std::vector<std::string> annotations;
     std::map<std::string, std::string> meta_data;
 
     Expected<std::string> request_token(std::string_view audience, int lifetime) override {
+        before_token(static_cast<int>(tokens.size()) + 1);
         const auto aud = issued_audience.empty() ? std::string(audience) : issued_audience;
         const auto exp = std::time(nullptr) + lifetime;
-        return base64_encode(R"({"alg":"RS256"})") + "." +
-               base64_encode(R"({"aud":")" + aud + R"(","exp":)" + std::to_string(exp) + "}") + ".sig";
+        tokens.push_back(base64_encode(R"({"alg":"RS256"})") + "." +
+                         base64_encode(R"({"aud":")" + aud + R"(","exp":)" + std::to_string(exp) +
+                                       R"(,"n":)" + std::to_string(tokens.size()) + "}") +
+                         ".sig");
+        return tokens.back();
     }
     void redact(std::string_view) override {}
     Status annotate(std::string_view body, AnnotationStyle style, std::string_view) override {
@@ -181,4 +187,35 @@ TEST_CASE("build: the executor's exit code is returned unchanged", "[build]") {
     CHECK(*code == 3);
     CHECK(f.agent.annotations.at(0).find("make: *** [all] Error 2") != std::string::npos);
     CHECK(f.agent.meta_data.empty());
+}
+
+TEST_CASE("build: a token near the end of its life is replaced in the mounted config", "[build]") {
+    Fixture f;
+    f.http.answers = {respond(200), respond(200, {{"docker-content-digest", k_digest}})};
+    f.runner.executor_ticks = 1;
+    std::string config_seen_by_executor;
+    f.runner.on_stream = [&](const Argv& argv) {
+        for (const auto& arg : argv) {
+            if (arg.ends_with(":/kaniko/.docker:ro")) {
+                config_seen_by_executor = *read_text_file(arg.substr(0, arg.find(':')) + "/config.json");
+            }
+            if (arg.ends_with(":/kaniko/output")) {
+                std::ofstream(arg.substr(0, arg.find(':')) + "/digest") << k_digest;
+            }
+        }
+    };
+    // A one-second lifetime is due for refresh after one second: the tick comes after that.
+    const auto started = std::chrono::steady_clock::now();
+    f.agent.before_token = [&](int count) {
+        if (count == 2) REQUIRE(std::chrono::steady_clock::now() - started >= std::chrono::seconds(1));
+    };
+    f.runner.on_tick_delay = std::chrono::milliseconds(1100);
+    const auto code = f.build(R"({"image":"app","package-registry":"images","oidc-lifetime":1})");
+    REQUIRE(code);
+    CHECK(*code == 0);
+    CHECK(f.agent.tokens.size() == 2);
+    CHECK(config_seen_by_executor.find(f.agent.tokens.back()) != std::string::npos);
+    // Verification after the build signs in with the new token.
+    CHECK(f.http.requests.back().basic->password == f.agent.tokens.back());
+    CHECK(f.log.str().find("kaniko: refreshed the OIDC token in the executor's credentials") != std::string::npos);
 }

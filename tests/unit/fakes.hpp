@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <deque>
+#include <thread>
 #include <functional>
 #include <string>
 #include <vector>
@@ -23,6 +25,8 @@ public:
     std::function<Captured(const Call&)> answer = [](const Call&) { return Captured{}; };
     std::vector<std::string> executor_output;
     int executor_exit = 0;
+    int executor_ticks = 0;  // on_tick calls while the "executor" runs
+    std::chrono::milliseconds on_tick_delay{0};  // how long the "executor" has run at each tick
     std::function<void(const Argv&)> on_stream = [](const Argv&) {};
 
     Expected<Captured> capture(const Argv& argv, std::string_view input, Stderr) override {
@@ -30,10 +34,14 @@ public:
         return answer(calls.back());
     }
 
-    Expected<Streamed> stream(const Argv& argv, const LineSink& on_line, const SignalHandler&) override {
+    Expected<Streamed> stream(const Argv& argv, const StreamHandlers& handlers) override {
         calls.push_back({argv, {}});
+        for (int i = 0; i < executor_ticks; ++i) {
+            std::this_thread::sleep_for(on_tick_delay);
+            handlers.on_tick();
+        }
         on_stream(argv);
-        for (const auto& line : executor_output) on_line(line);
+        for (const auto& line : executor_output) handlers.on_line(line);
         return Streamed{executor_exit, 0};
     }
 };

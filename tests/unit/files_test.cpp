@@ -45,3 +45,16 @@ TEST_CASE("files: paths resolved inside a base, symbolic links followed", "[file
     CHECK(resolve_inside(dir->path(), "sub/Dockerfile") == dir->path() + "/sub/Dockerfile");
     CHECK_FALSE(resolve_inside(dir->path(), "escape/passwd"));
 }
+
+TEST_CASE("files: a private file replaced in place stays private and whole", "[files]") {
+    auto dir = TempDir::create("/tmp", "kaniko-files-test-");
+    REQUIRE(dir);
+    const auto path = dir->path() + "/config.json";
+    REQUIRE(write_private_file(path, "old token"));
+    REQUIRE(replace_private_file(path, "new token"));
+    CHECK(read_text_file(path) == "new token");
+    struct stat info {};
+    REQUIRE(::stat(path.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+    CHECK_FALSE(fs::exists(path + ".new"));
+}

@@ -27,7 +27,7 @@ TEST_CASE("process: stream hands over merged lines as they come", "[process]") {
     SystemProcessRunner runner;
     std::vector<std::string> lines;
     const auto run = runner.stream({"sh", "-c", "echo out; echo err >&2; printf 'no newline'; exit 7"},
-                                   [&](std::string_view line) { lines.emplace_back(line); }, [](int) {});
+                                   {[&](std::string_view line) { lines.emplace_back(line); }});
     REQUIRE(run);
     CHECK(run->exit_code == 7);
     CHECK(run->signal == 0);
@@ -36,7 +36,7 @@ TEST_CASE("process: stream hands over merged lines as they come", "[process]") {
 
 TEST_CASE("process: a child killed by a signal reports 128 + signal", "[process]") {
     SystemProcessRunner runner;
-    const auto run = runner.stream({"sh", "-c", "kill -KILL $$"}, [](std::string_view) {}, [](int) {});
+    const auto run = runner.stream({"sh", "-c", "kill -KILL $$"}, {[](std::string_view) {}});
     REQUIRE(run);
     CHECK(run->exit_code == 128 + SIGKILL);
 }
@@ -51,16 +51,28 @@ TEST_CASE("process: a termination signal reaches on_signal while the child runs"
     const std::string stop = std::string(dir_template) + "/stop";
     const auto run = runner.stream(
         {"sh", "-c", "kill -TERM $PPID; while [ ! -e \"$1\" ]; do sleep 0.05; done; echo stopped; exit 143", "sh", stop},
-        [](std::string_view) {},
-        [&](int signal) {
-            seen = signal;
-            std::FILE* f = std::fopen(stop.c_str(), "w");
-            if (f != nullptr) std::fclose(f);
-        });
+        {[](std::string_view) {},
+         [&](int signal) {
+             seen = signal;
+             std::FILE* f = std::fopen(stop.c_str(), "w");
+             if (f != nullptr) std::fclose(f);
+         }});
     std::remove(stop.c_str());
     ::rmdir(dir_template);
     REQUIRE(run);
     CHECK(seen == SIGTERM);
     CHECK(run->signal == SIGTERM);
     CHECK(run->exit_code == 143);
+}
+
+TEST_CASE("process: ticks come about once a second, even while the child keeps printing", "[process]") {
+    SystemProcessRunner runner;
+    int ticks = 0;
+    std::size_t lines = 0;
+    const auto run = runner.stream({"sh", "-c", "i=0; while [ $i -lt 25 ]; do echo line; sleep 0.1; i=$((i+1)); done"},
+                                   {[&](std::string_view) { ++lines; }, [](int) {}, [&] { ++ticks; }});
+    REQUIRE(run);
+    CHECK(lines == 25);
+    CHECK(ticks >= 1);
+    CHECK(ticks <= 4);
 }

@@ -117,10 +117,9 @@ std::string refusal_advice(const RefusalReport& report) {
     return {};
 }
 
-std::string refusal_annotation(const RefusalReport& report) {
-    return fmt::format("<h4>:kaniko: The registry refused the credentials for <code>{}</code></h4>\n"
-                       "<p>{}</p>\n<p>Checked before building ({}); the executor did not start.</p>\n",
-                       escape_html(report.repository), escape_html(refusal_advice(report)), escape_html(report.detail));
+std::string error_annotation(const std::string& repository, const std::string& message, std::chrono::seconds elapsed) {
+    return fmt::format("<h4>:kaniko: Building <code>{}</code> failed after {}</h4>\n<p>{}</p>\n",
+                       escape_html(repository), format_duration(elapsed), escape_html(message));
 }
 
 }  // namespace kaniko

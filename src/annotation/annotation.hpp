@@ -31,7 +31,6 @@ struct FailureReport {
 
 // The registry refused the credentials before the executor started.
 struct RefusalReport {
-    std::string repository;
     std::string detail;  // which URL answered what
     Auth auth = Auth::oidc;
     std::string audience;
@@ -40,7 +39,9 @@ struct RefusalReport {
 
 std::string success_annotation(const SuccessReport& report);
 std::string refusal_advice(const RefusalReport& report);  // plain text, for the log and the error
-std::string refusal_annotation(const RefusalReport& report);
+
+// Any other failure of the helper's own (pre-flight, verification, a missing digest): its message.
+std::string error_annotation(const std::string& repository, const std::string& message, std::chrono::seconds elapsed);
 std::string failure_annotation(const FailureReport& report);
 
 // Advice for the failures users hit most, recognised from the executor's output.

@@ -193,11 +193,7 @@ Status preflight(const BuildPlan& plan, const BuildEnvironment& edges, RegistryC
                    plan.api_repository);
         return Ok{};
     }
-    const RefusalReport report{plan.repository, access->detail, plan.auth, plan.oidc_audience,
-                               registry_host(plan.registry)};
-    if (plan.annotate) {
-        (void)edges.agent.annotate(refusal_annotation(report), AnnotationStyle::error, plan.annotation_context);
-    }
+    const RefusalReport report{access->detail, plan.auth, plan.oidc_audience, registry_host(plan.registry)};
     return Error::failure(fmt::format("pre-flight: the registry refused the credentials ({}). {}", access->detail,
                                       refusal_advice(report)));
 }
@@ -295,15 +291,13 @@ Expected<std::string> describe_plan(const Environment& env, const std::string& c
     return text;
 }
 
-Expected<int> run_build(const BuildEnvironment& edges) {
-    const auto started = std::chrono::steady_clock::now();
+namespace {
+
+Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges,
+                            std::chrono::steady_clock::time_point started) {
     const auto elapsed = [&] {
         return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
     };
-    auto plan_or_error = load_plan(edges.env, edges.checkout_dir);
-    if (!plan_or_error) return plan_or_error.error();
-    const BuildPlan& plan = *plan_or_error;
-
     fmt::print(edges.log, "~~~ :kaniko: Preparing {}\n", plan.repository);
     if (auto checked = check_build_files(plan); !checked) return checked.error();
     auto private_dir = TempDir::create(edges.temp_root, temp_dir_prefix(plan.job_scope));
@@ -402,6 +396,8 @@ Expected<int> run_build(const BuildEnvironment& edges) {
     return 0;
 }
 
+}  // namespace
+
 Expected<int> run_exists(const std::vector<std::string>& args, const Environment& env, ProcessRunner& runner,
                          HttpClient& http, std::ostream& out) {
     const auto usage = Error::invalid_config(
@@ -441,6 +437,24 @@ Expected<int> run_exists(const std::vector<std::string>& args, const Environment
     if (!*digest) return 1;
     out << **digest << '\n';
     return 0;
+}
+
+Expected<int> run_build(const BuildEnvironment& edges) {
+    const auto started = std::chrono::steady_clock::now();
+    auto plan = load_plan(edges.env, edges.checkout_dir);
+    if (!plan) return plan.error();
+    auto result = build_planned(*plan, edges, started);
+    // Whatever stopped the build goes into its annotation too, unless the job is being cancelled
+    // (128 + signal) and the agent has better things to do.
+    if (!result && plan->annotate && result.error().exit_code < 128) {
+        const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+        if (auto annotated = edges.agent.annotate(error_annotation(plan->repository, result.error().message, elapsed),
+                                                  AnnotationStyle::error, plan->annotation_context);
+            !annotated) {
+            fmt::print(edges.log, "kaniko: warning: {}\n", annotated.error().message);
+        }
+    }
+    return result;
 }
 
 void run_cleanup(const Environment& env, ProcessRunner& runner, const std::string& temp_root, std::ostream& log) {

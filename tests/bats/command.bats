@@ -113,7 +113,9 @@ registry=packages.buildkite.com/acme/my-container-registry
   run_hook command
   assert_failure 2
   assert_output --partial "kaniko: dockerfile: \"Dockerfile\" does not exist in the checkout (${CHECKOUT})"
-  assert_file_not_exist "${STAND_IN_DIR}/agent-calls"
+  assert_file_not_exist "${STAND_IN_DIR}/tokens"
+  # The only call to the agent is the error annotation.
+  assert_equal "$(cut -d' ' -f1-3 "${STAND_IN_DIR}/agent-calls")" "annotate --style error"
 }
 
 @test "a Dockerfile that escapes the checkout through a symbolic link is refused" {

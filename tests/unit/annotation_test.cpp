@@ -72,12 +72,11 @@ TEST_CASE("annotation: durations", "[annotation]") {
 }
 
 TEST_CASE("annotation: a refusal before the build explains what to fix for each auth mode", "[annotation]") {
-    RefusalReport report{"packages.buildkite.com/acme/images/app", "GET https://packages.buildkite.com/v2/ answered 401",
-                         Auth::oidc, "https://packages.buildkite.com/acme/images", "packages.buildkite.com"};
+    RefusalReport report{"GET https://packages.buildkite.com/v2/ answered 401", Auth::oidc,
+                         "https://packages.buildkite.com/acme/images", "packages.buildkite.com"};
     CHECK(refusal_advice(report) ==
           "The OIDC audience must be exactly https://packages.buildkite.com/acme/images (the registry's URL), and the "
           "registry's OIDC policy must allow this pipeline.");
-    CHECK(refusal_annotation(report).find("the executor did not start") != std::string::npos);
     report.auth = Auth::docker_config;
     CHECK(refusal_advice(report) ==
           "Check the agent's Docker config for packages.buildkite.com (docker login, or its credential helper).");
@@ -91,4 +90,10 @@ TEST_CASE("annotation: a skipped build says so", "[annotation]") {
     const auto body = success_annotation(report);
     CHECK(body.find("<h4>:kaniko: Found <code>r.example/app</code> in 2s</h4>") != std::string::npos);
     CHECK(body.find("the build was skipped (skip-if-exists)") != std::string::npos);
+}
+
+TEST_CASE("annotation: the helper's own failures carry their message, escaped", "[annotation]") {
+    CHECK(error_annotation("r.example/app", "verification: r.example/app:v1 points to <x>", std::chrono::seconds(61)) ==
+          "<h4>:kaniko: Building <code>r.example/app</code> failed after 1m 01s</h4>\n"
+          "<p>verification: r.example/app:v1 points to &lt;x&gt;</p>\n");
 }

@@ -126,7 +126,10 @@ TEST_CASE("build: a refusal in pre-flight stops before the executor", "[build]")
           "OIDC audience must be exactly https://packages.buildkite.com/acme/images (the registry's URL), and the "
           "registry's OIDC policy must allow this pipeline.");
     CHECK_FALSE(f.executor_ran());
-    CHECK(f.agent.annotations.at(0).starts_with("error: "));
+    REQUIRE(f.agent.annotations.size() == 1);
+    CHECK(f.agent.annotations[0].starts_with("error: "));
+    CHECK(f.agent.annotations[0].find("The OIDC audience must be exactly https://packages.buildkite.com/acme/images") !=
+          std::string::npos);
     CHECK(f.temp_is_empty());
 }
 
@@ -174,6 +177,8 @@ TEST_CASE("build: verification fails on another digest or a missing tag", "[buil
     }
     CHECK(f.executor_ran());
     CHECK(f.agent.meta_data.empty());
+    REQUIRE(f.agent.annotations.size() == 1);
+    CHECK(f.agent.annotations[0].find("verification: ") != std::string::npos);
     CHECK(f.temp_is_empty());
 }
 

@@ -35,6 +35,7 @@ commands:
 )";
 
 constexpr std::string_view k_version = "0.1.0";
+constexpr int k_exit_exists_unknown = 2;
 
 std::string temp_root(const Environment& env) { return env.get("TMPDIR").value_or("/tmp"); }
 
@@ -85,7 +86,11 @@ int dispatch(const std::vector<std::string_view>& args) {
         auto code = with_http([&](HttpClient& http) {
             return run_exists({args.begin() + 1, args.end()}, env, runner, http, std::cout);
         });
-        if (!code) return print_error(code.error());
+        if (!code) {
+            // 1 already means "not there"; any failure to find out is 2, whatever its usual code.
+            print_error(code.error());
+            return k_exit_exists_unknown;
+        }
         return *code;
     }
     if (command == "cleanup") {

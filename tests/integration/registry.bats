@@ -202,4 +202,8 @@ digest_of() {
   run digest_of "$(registry)/${REPO}:absent"
   assert_failure 1
   assert_output ""
+  # Not knowing is not the same as "not there".
+  run "${KANIKO_HELPER}" exists --ca-file "${CERT}" "127.0.0.1:$(free_port)/${REPO}:v1"
+  assert_failure 2
+  assert_output --partial "kaniko: HEAD https://127.0.0.1:"
 }

@@ -188,7 +188,7 @@ std::string item_name(std::string_view attribute, std::size_t index, std::size_t
 }
 
 void check_slug(std::string_view attribute, const std::optional<std::string>& value) {
-    if (value && !(is_valid_repository(*value) && value->find('/') == std::string::npos)) {
+    if (value && !is_valid_slug(*value)) {
         fail(Error::invalid_attribute(attribute, *value,
                                       "is not a valid slug; use lowercase letters, digits and . _ - "
                                       "(as in the Buildkite URL)"));
@@ -398,6 +398,10 @@ std::string_view to_string(Auth auth) {
 }
 
 std::span<const AttributeSpec> attribute_specs() { return k_attributes; }
+
+bool is_valid_slug(std::string_view slug) {
+    return slug.find('/') == std::string_view::npos && is_valid_repository(slug);
+}
 
 bool is_valid_verbosity(std::string_view level) {
     constexpr std::array levels{"panic", "fatal", "error", "warn", "info", "debug", "trace"};

@@ -63,6 +63,8 @@ struct Config {
 Expected<Config> parse_config(std::string_view json);
 
 bool is_valid_verbosity(std::string_view level);
+// A Buildkite organization or package registry slug: one lowercase path component.
+bool is_valid_slug(std::string_view slug);
 inline constexpr std::string_view k_verbosity_levels = "panic, fatal, error, warn, info, debug or trace";
 
 // `path` made relative and free of `.` and `..`, or nothing when it would leave the checkout.

@@ -26,7 +26,7 @@ Expected<std::string> resolve_registry(const Config& config, const Environment& 
             "registry: not set; give `package-registry: <name>` for a Buildkite Package Registry (or set "
             "PACKAGE_REGISTRY_NAME), or `registry: <host>[/path]` for any other registry");
     }
-    if (!config.package_registry && !(is_valid_repository(*name) && name->find('/') == std::string::npos)) {
+    if (!config.package_registry && !is_valid_slug(*name)) {
         return Error::invalid_attribute("PACKAGE_REGISTRY_NAME", *name,
                                         "is not a valid slug; use lowercase letters, digits and . _ -");
     }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/build.hpp"
+#include "app/exists.hpp"
 #include "buildkite/agent.hpp"
 #include "config/config.hpp"
 #include "registry/http.hpp"

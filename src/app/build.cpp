@@ -118,14 +118,6 @@ private:
     std::chrono::steady_clock::time_point m_due;
 };
 
-// The login the agent's Docker config holds for `host`, running its credential helper if it names one.
-Expected<std::optional<BasicCredentials>> login_from_docker_config(const std::string& text, const std::string& host,
-                                                                   ProcessRunner& runner) {
-    auto source = find_credentials(text, host);
-    if (!source) return source.error();
-    return resolve_credentials(*source, host, runner);
-}
-
 Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvironment& edges,
                                           const std::string& private_dir) {
     if (plan.auth == Auth::none) return Credentials{};
@@ -144,21 +136,17 @@ Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvi
         fmt::print(edges.log, "kaniko: using the Docker config {}\n", plan.docker_config_source);
         if (auto written = write_private_file(config_path, *text); !written) return written.error();
         if (!plan.push || !(plan.preflight || plan.skip_if_exists || plan.verify)) return credentials;
-        const auto host = registry_host(plan.registry);
-        auto source = find_credentials(*text, host);
-        if (!source) return source.error();
-        if (source->helper && find_program("docker-credential-" + *source->helper).empty()) {
+        auto found = login_from_docker_config(*text, registry_host(plan.registry), edges.runner);
+        if (!found) return found.error();
+        if (found->missing_helper) {
             // The executor image ships the common helpers (ECR, GCR, ACR); the agent need not.
             fmt::print(edges.log,
-                       "kaniko: docker-credential-{} is not on this agent, so pre-flight, skip-if-exists and "
-                       "verify are skipped; the executor signs in with its own copy\n",
-                       *source->helper);
+                       "kaniko: {} is not on this agent, so pre-flight, skip-if-exists and verify are skipped; the "
+                       "executor signs in with its own copy\n",
+                       *found->missing_helper);
             credentials.registry_checks = false;
-            return credentials;
         }
-        auto login = resolve_credentials(*source, host, edges.runner);
-        if (!login) return login.error();
-        credentials.registry_login = std::move(*login);
+        credentials.registry_login = std::move(found->login);
         return credentials;
     }
     fmt::print(edges.log, "kaniko: requesting an OIDC token for {} (lifetime {}s)\n", plan.oidc_audience,
@@ -234,6 +222,19 @@ std::string trim(std::string text) {
     return text;
 }
 
+std::chrono::seconds seconds_since(std::chrono::steady_clock::time_point started) {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+}
+
+// Annotations report on a build; failing to post one is worth a line in the log, not a red step.
+void annotate_or_warn(const BuildPlan& plan, const BuildEnvironment& edges, const std::string& body,
+                      AnnotationStyle style) {
+    if (!plan.annotate) return;
+    if (auto annotated = edges.agent.annotate(body, style, plan.annotation_context); !annotated) {
+        fmt::print(edges.log, "kaniko: warning: {}\n", annotated.error().message);
+    }
+}
+
 Status report_success(const BuildPlan& plan, const BuildEnvironment& edges, const SuccessReport& report) {
     if (report.pushed) {
         const auto pinned = fmt::format("{}@{}", plan.repository, report.digest);
@@ -250,14 +251,8 @@ Status report_success(const BuildPlan& plan, const BuildEnvironment& edges, cons
     } else {
         fmt::print(edges.log, "kaniko: built {} ({}), not pushed\n", plan.repository, report.digest);
     }
-    if (!plan.annotate) return Ok{};
-    // The image is pushed and the meta-data set: a failed annotation is worth a line, not a red build.
-    if (auto annotated = edges.agent.annotate(success_annotation(report),
-                                              report.pushed ? AnnotationStyle::success : AnnotationStyle::info,
-                                              plan.annotation_context);
-        !annotated) {
-        fmt::print(edges.log, "kaniko: warning: {}\n", annotated.error().message);
-    }
+    annotate_or_warn(plan, edges, success_annotation(report),
+                     report.pushed ? AnnotationStyle::success : AnnotationStyle::info);
     return Ok{};
 }
 
@@ -295,9 +290,7 @@ namespace {
 
 Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges,
                             std::chrono::steady_clock::time_point started) {
-    const auto elapsed = [&] {
-        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
-    };
+    const auto elapsed = [&] { return seconds_since(started); };
     fmt::print(edges.log, "~~~ :kaniko: Preparing {}\n", plan.repository);
     if (auto checked = check_build_files(plan); !checked) return checked.error();
     auto private_dir = TempDir::create(edges.temp_root, temp_dir_prefix(plan.job_scope));
@@ -367,13 +360,7 @@ Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges
         FailureReport report{plan.repository, plan.destinations, executor->exit_code, {tail.begin(), tail.end()},
                              plan.auth, plan.oidc_audience, plan.executor_image, elapsed()};
         if (const auto hint = failure_hint(report)) fmt::print(edges.log, "kaniko: hint: {}\n", *hint);
-        if (plan.annotate) {
-            if (auto annotated = edges.agent.annotate(failure_annotation(report), AnnotationStyle::error,
-                                                      plan.annotation_context);
-                !annotated) {
-                fmt::print(edges.log, "kaniko: {}\n", annotated.error().message);
-            }
-        }
+        annotate_or_warn(plan, edges, failure_annotation(report), AnnotationStyle::error);
         return executor->exit_code;
     }
 
@@ -398,47 +385,6 @@ Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges
 
 }  // namespace
 
-Expected<int> run_exists(const std::vector<std::string>& args, const Environment& env, ProcessRunner& runner,
-                         HttpClient& http, std::ostream& out) {
-    const auto usage = Error::invalid_config(
-        "usage: kaniko-buildkite-helper exists [--docker-config FILE] [--ca-file FILE] [--insecure] REF");
-    std::optional<std::string> reference;
-    std::string config_file = docker_config_file(env);
-    std::map<std::string, std::string> certificates;
-    std::optional<std::string> ca_file;
-    bool insecure = false;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--docker-config" && i + 1 < args.size()) {
-            config_file = args[++i];
-        } else if (args[i] == "--ca-file" && i + 1 < args.size()) {
-            ca_file = args[++i];
-        } else if (args[i] == "--insecure") {
-            insecure = true;
-        } else if (!args[i].starts_with("-") && !reference) {
-            reference = args[i];
-        } else {
-            return usage;
-        }
-    }
-    if (!reference) return usage;
-    auto ref = parse_reference(*reference);
-    if (!ref) return Error::invalid_config(ref.error().message);
-    if (ca_file) certificates[ref->host] = *ca_file;
-    std::optional<BasicCredentials> login;
-    if (const auto text = read_text_file(config_file)) {
-        auto found = login_from_docker_config(*text, ref->host, runner);
-        if (!found) return found.error();
-        login = std::move(*found);
-    }
-    RegistryClient client(http, endpoint_for(ref->host, certificates, insecure ? std::vector{ref->host} : std::vector<std::string>{}),
-                          login);
-    auto digest = client.manifest_digest(ref->repository, ref->digest.empty() ? ref->tag : ref->digest);
-    if (!digest) return digest.error();
-    if (!*digest) return 1;
-    out << **digest << '\n';
-    return 0;
-}
-
 Expected<int> run_build(const BuildEnvironment& edges) {
     const auto started = std::chrono::steady_clock::now();
     auto plan = load_plan(edges.env, edges.checkout_dir);
@@ -446,13 +392,10 @@ Expected<int> run_build(const BuildEnvironment& edges) {
     auto result = build_planned(*plan, edges, started);
     // Whatever stopped the build goes into its annotation too, unless the job is being cancelled
     // (128 + signal) and the agent has better things to do.
-    if (!result && plan->annotate && result.error().exit_code < 128) {
-        const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
-        if (auto annotated = edges.agent.annotate(error_annotation(plan->repository, result.error().message, elapsed),
-                                                  AnnotationStyle::error, plan->annotation_context);
-            !annotated) {
-            fmt::print(edges.log, "kaniko: warning: {}\n", annotated.error().message);
-        }
+    if (!result && result.error().exit_code < 128) {
+        annotate_or_warn(*plan, edges,
+                         error_annotation(plan->repository, result.error().message, seconds_since(started)),
+                         AnnotationStyle::error);
     }
     return result;
 }

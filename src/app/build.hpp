@@ -2,7 +2,6 @@
 
 #include <iosfwd>
 #include <string>
-#include <vector>
 
 #include "util/environment.hpp"
 #include "util/error.hpp"
@@ -30,10 +29,6 @@ Expected<int> run_build(const BuildEnvironment& edges);
 
 // The commands `build` would run, secrets masked.
 Expected<std::string> describe_plan(const Environment& env, const std::string& checkout_dir);
-
-// `exists REF`: prints the digest and returns 0 when the registry has REF, returns 1 when it does not.
-Expected<int> run_exists(const std::vector<std::string>& args, const Environment& env, ProcessRunner& runner,
-                         HttpClient& http, std::ostream& out);
 
 // Removes what a killed `build` of this job left behind: its container and private directories.
 void run_cleanup(const Environment& env, ProcessRunner& runner, const std::string& temp_root, std::ostream& log);

@@ -83,11 +83,10 @@ Expected<RegistryClient::TokenOutcome> RegistryClient::fetch_token(const Challen
     request.basic = m_credentials;
     auto response = m_http.send(request);
     if (!response) return response.error();
-    if (refused(response->status)) {
-        return TokenOutcome{{}, fmt::format("the token service {} answered {} for {}", realm, response->status, scope)};
-    }
     if (response->status != 200) {
-        return Error::failure(fmt::format("the token service {} answered {} for {}", realm, response->status, scope));
+        auto answered = fmt::format("the token service {} answered {} for {}", realm, response->status, scope);
+        if (refused(response->status)) return TokenOutcome{{}, std::move(answered)};
+        return Error::failure(std::move(answered));
     }
     auto token = token_from(response->body);
     if (token.empty()) return Error::failure(fmt::format("the token service {} returned no token", realm));
@@ -95,7 +94,7 @@ Expected<RegistryClient::TokenOutcome> RegistryClient::fetch_token(const Challen
     return TokenOutcome{token, {}};
 }
 
-Expected<RegistryClient::Answer> RegistryClient::send(HttpRequest request, const std::string& scope) {
+Expected<RegistryClient::Answer> RegistryClient::send(const HttpRequest& request, const std::string& scope) {
     // Adds credentials as the registry asked for them. A token service that refuses them ends the
     // request there, with the refusal in its own words.
     const auto authorize = [&](HttpRequest& r) -> Expected<std::optional<std::string>> {
@@ -110,32 +109,26 @@ Expected<RegistryClient::Answer> RegistryClient::send(HttpRequest request, const
         }
         return std::optional<std::string>();
     };
-    const auto refused_by_token_service = [](std::string refusal) {
-        return Answer{HttpResponse{401, {}, {}}, std::move(refusal)};
-    };
-    auto first = request;
-    auto refusal = authorize(first);
-    if (!refusal) return refusal.error();
-    if (*refusal) return refused_by_token_service(std::move(**refusal));
-    auto response = m_http.send(first);
-    if (!response) return response.error();
-    if (response->status != 401) return Answer{std::move(*response), {}};
+    for (bool retried = false;; retried = true) {
+        auto attempt = request;
+        auto refusal = authorize(attempt);
+        if (!refusal) return refusal.error();
+        if (*refusal) return Answer{HttpResponse{401, {}, {}}, std::move(**refusal)};
+        auto response = m_http.send(attempt);
+        if (!response) return response.error();
+        if (retried || response->status != 401) return Answer{std::move(*response), {}};
 
-    auto challenge = parse_challenge(response->header("www-authenticate"));
-    if (!challenge) return Answer{std::move(*response), {}};
-    // Try again only when the challenge changes what we would send: a first Bearer challenge means
-    // fetching a token; a Basic one helps only if no credentials went with the first request.
-    const bool had_token = m_challenge && m_challenge->scheme == "bearer";
-    const bool worth_retrying =
-        challenge->scheme == "bearer" ? !had_token : (challenge->scheme == "basic" && !first.basic && m_credentials);
-    m_challenge = std::move(challenge);
-    if (!worth_retrying) return Answer{std::move(*response), {}};
-    refusal = authorize(request);
-    if (!refusal) return refusal.error();
-    if (*refusal) return refused_by_token_service(std::move(**refusal));
-    auto retried = m_http.send(request);
-    if (!retried) return retried.error();
-    return Answer{std::move(*retried), {}};
+        auto challenge = parse_challenge(response->header("www-authenticate"));
+        if (!challenge) return Answer{std::move(*response), {}};
+        // Try again only when the challenge changes what we would send: a first Bearer challenge
+        // means fetching a token; a Basic one helps only if no credentials went the first time.
+        const bool had_token = m_challenge && m_challenge->scheme == "bearer";
+        const bool worth_retrying = challenge->scheme == "bearer"
+                                        ? !had_token
+                                        : (challenge->scheme == "basic" && !attempt.basic && m_credentials);
+        m_challenge = std::move(challenge);
+        if (!worth_retrying) return Answer{std::move(*response), {}};
+    }
 }
 
 Expected<Access> RegistryClient::check_access(const std::string& repository) {

@@ -53,7 +53,7 @@ public:
     };
 
 private:
-    Expected<Answer> send(HttpRequest request, const std::string& scope);
+    Expected<Answer> send(const HttpRequest& request, const std::string& scope);
     struct TokenOutcome {
         std::string token;
         std::optional<std::string> refusal;  // the token service refused the credentials

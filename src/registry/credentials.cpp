@@ -77,19 +77,22 @@ Expected<BasicCredentials> parse_helper_output(std::string_view text, std::strin
     return BasicCredentials{string_field(value.as_object(), "Username"), string_field(value.as_object(), "Secret")};
 }
 
-Expected<std::optional<BasicCredentials>> resolve_credentials(const CredentialSource& source, std::string_view host,
-                                                              ProcessRunner& runner) {
-    if (!source.helper) return source.basic;
-    const auto program = fmt::format("docker-credential-{}", *source.helper);
+Expected<DockerConfigLogin> login_from_docker_config(std::string_view config_json, std::string_view host,
+                                                     ProcessRunner& runner) {
+    auto source = find_credentials(config_json, host);
+    if (!source) return source.error();
+    if (!source->helper) return DockerConfigLogin{source->basic, std::nullopt};
+    const auto program = fmt::format("docker-credential-{}", *source->helper);
+    if (find_program(program).empty()) return DockerConfigLogin{std::nullopt, program};
     auto run = runner.capture({program, "get"}, host, Stderr::discard);
     if (!run) return run.error();
     if (run->exit_code != 0) {
         return Error::failure(fmt::format("{} get found no credentials for {} (exit {}); log in with it first",
                                           program, host, run->exit_code));
     }
-    auto credentials = parse_helper_output(run->output, *source.helper);
+    auto credentials = parse_helper_output(run->output, *source->helper);
     if (!credentials) return credentials.error();
-    return std::optional<BasicCredentials>(std::move(*credentials));
+    return DockerConfigLogin{std::move(*credentials), std::nullopt};
 }
 
 }  // namespace kaniko

@@ -27,8 +27,14 @@ Expected<CredentialSource> find_credentials(std::string_view config_json, std::s
 // Output of `docker-credential-<name> get`: {"ServerURL": ..., "Username": ..., "Secret": ...}.
 Expected<BasicCredentials> parse_helper_output(std::string_view json, std::string_view helper);
 
-// Runs the helper when the source names one; no credentials at all is not an error.
-Expected<std::optional<BasicCredentials>> resolve_credentials(const CredentialSource& source, std::string_view host,
-                                                              ProcessRunner& runner);
+// The login a Docker config file holds for `host`, running its credential helper if it names one.
+// No login at all is not an error, and neither is a helper this machine lacks: the caller decides
+// what that means (the executor image ships its own helpers).
+struct DockerConfigLogin {
+    std::optional<BasicCredentials> login;
+    std::optional<std::string> missing_helper;  // docker-credential-<name>, named but not on PATH
+};
+Expected<DockerConfigLogin> login_from_docker_config(std::string_view config_json, std::string_view host,
+                                                     ProcessRunner& runner);
 
 }  // namespace kaniko

@@ -14,6 +14,13 @@ setup() {
 
 registry=packages.buildkite.com/acme/my-container-registry
 
+# Runs a command with the docker stand-in but no buildkite-agent on PATH: a laptop, not an agent.
+without_agent() {
+  mkdir -p "${BATS_TEST_TMPDIR}/bin"
+  ln -sf "${PLUGIN_DIR}/tests/stand-ins/docker" "${BATS_TEST_TMPDIR}/bin/docker"
+  PATH="${BATS_TEST_TMPDIR}/bin:/usr/bin:/bin" "$@"
+}
+
 @test "the recipe's two attributes run the executor exactly as the recipe does" {
   run_hook command
   assert_success
@@ -298,18 +305,14 @@ SH
 
 @test "outside Buildkite the helper prints what it would annotate" {
   plugin_config '{"image":"app","registry":"localhost:5000","auth":"none","preflight":false,"verify":false}'
-  mkdir -p "${BATS_TEST_TMPDIR}/bin"
-  ln -s "${PLUGIN_DIR}/tests/stand-ins/docker" "${BATS_TEST_TMPDIR}/bin/docker"
-  PATH="${BATS_TEST_TMPDIR}/bin:/usr/bin:/bin" run_hook command
+  without_agent run_hook command
   assert_success
   assert_output --partial "kaniko: not running under Buildkite; the success annotation (kaniko-localhost-5000-app) would read:"
   assert_output --partial "kaniko: not running under Buildkite; meta-data kaniko-image would be localhost:5000/app@sha256:"
 }
 
 @test "auth: oidc outside Buildkite says what to use instead" {
-  mkdir -p "${BATS_TEST_TMPDIR}/bin"
-  ln -s "${PLUGIN_DIR}/tests/stand-ins/docker" "${BATS_TEST_TMPDIR}/bin/docker"
-  PATH="${BATS_TEST_TMPDIR}/bin:/usr/bin:/bin" run_hook command
+  without_agent run_hook command
   assert_failure 1
   assert_output --partial "kaniko: auth: oidc needs buildkite-agent, which is not on PATH; outside Buildkite use auth: docker-config (after docker login) or auth: none"
 }

@@ -27,6 +27,17 @@ kaniko_setup() {
   unset PACKAGE_REGISTRY_NAME DOCKER_CONFIG
 }
 
+# For the integration tests: the real docker CLI talking to the test's dockerd, and only the agent
+# stood in for. A DOCKER_STAND_IN (a path) goes first on PATH as `docker` when given.
+use_real_docker() {
+  export DOCKER_HOST="unix://${DOCKERD_DIR}/sock"
+  mkdir -p "${BATS_TEST_TMPDIR}/bin"
+  ln -s "${PLUGIN_DIR}/tests/stand-ins/buildkite-agent" "${BATS_TEST_TMPDIR}/bin/buildkite-agent"
+  if [[ -n "${DOCKER_STAND_IN:-}" ]]; then ln -s "${DOCKER_STAND_IN}" "${BATS_TEST_TMPDIR}/bin/docker"; fi
+  PATH="${BATS_TEST_TMPDIR}/bin:${PATH#"${PLUGIN_DIR}/tests/stand-ins:"}"
+  export PATH
+}
+
 # run_hook NAME: source hooks/NAME from a wrapper shell in the checkout, as the agent does.
 run_hook() {
   run bash -c 'cd "$1" && source "$2"' wrapper "${CHECKOUT}" "${PLUGIN_DIR}/hooks/$1"

@@ -20,12 +20,7 @@ teardown_file() {
 
 setup() {
   kaniko_setup
-  export DOCKER_HOST="unix://${DOCKERD_DIR}/sock"
-  # Only the agent is a stand-in here: the docker on PATH is the real CLI.
-  mkdir -p "${BATS_TEST_TMPDIR}/bin"
-  ln -s "${PLUGIN_DIR}/tests/stand-ins/buildkite-agent" "${BATS_TEST_TMPDIR}/bin/buildkite-agent"
-  PATH="${BATS_TEST_TMPDIR}/bin:${PATH#"${PLUGIN_DIR}/tests/stand-ins:"}"
-  export PATH
+  use_real_docker
   [[ "$(command -v docker)" != *stand-ins* ]]
 }
 

@@ -47,11 +47,8 @@ teardown_file() {
 
 setup() {
   kaniko_setup
-  export DOCKER_HOST="unix://${DOCKERD_DIR}/sock"
-  mkdir -p "${BATS_TEST_TMPDIR}/bin" "${BATS_TEST_TMPDIR}/docker-config"
-  ln -s "${PLUGIN_DIR}/tests/stand-ins/buildkite-agent" "${BATS_TEST_TMPDIR}/bin/buildkite-agent"
-  ln -s "${PLUGIN_DIR}/tests/integration/kaniko-push" "${BATS_TEST_TMPDIR}/bin/docker"
-  PATH="${BATS_TEST_TMPDIR}/bin:${PATH#"${PLUGIN_DIR}/tests/stand-ins:"}"
+  DOCKER_STAND_IN="${PLUGIN_DIR}/tests/integration/kaniko-push" use_real_docker
+  mkdir -p "${BATS_TEST_TMPDIR}/docker-config"
   export PUSH_LAYOUT="${SERVICES}/layout" PUSH_TAG=built PUSH_CERT_DIR="${SERVICES}/certs"
   export PUSH_RECORD="${BATS_TEST_TMPDIR}/executor-runs"
   touch "${PUSH_RECORD}"

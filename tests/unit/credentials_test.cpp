@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "fakes.hpp"
 #include "registry/credentials.hpp"
 
 using namespace kaniko;
@@ -57,4 +58,24 @@ TEST_CASE("credentials: helper output and bad files", "[credentials]") {
     CHECK_FALSE(parse_helper_output("not json", "x"));
     CHECK(find_credentials("[]", "ghcr.io").error().message ==
           "the Docker config file is not a JSON object; fix or remove it");
+}
+
+TEST_CASE("credentials: the login from a Docker config, and a helper this machine lacks", "[credentials]") {
+    kaniko::testing::RecordingRunner runner;
+    SECTION("basic credentials need no process") {
+        const auto found = login_from_docker_config(R"({"auths":{"r:5000":{"auth":"dTpw"}}})", "r:5000", runner);
+        REQUIRE(found);
+        REQUIRE(found->login);
+        CHECK(found->login->username == "u");
+        CHECK_FALSE(found->missing_helper);
+        CHECK(runner.calls.empty());
+    }
+    SECTION("a helper that is not on PATH is named, not run") {
+        const auto found =
+            login_from_docker_config(R"({"credHelpers":{"r:5000":"kaniko-test-absent"}})", "r:5000", runner);
+        REQUIRE(found);
+        CHECK_FALSE(found->login);
+        CHECK(found->missing_helper == "docker-credential-kaniko-test-absent");
+        CHECK(runner.calls.empty());
+    }
 }

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <array>
-#include <regex>
 
+#include "config/json_text.hpp"
 #include "registry/reference.hpp"
 
 namespace kaniko {
@@ -15,37 +15,44 @@ namespace json = boost::json;
 
 namespace {
 
+// Length limits keep every message and argv bounded; they follow the OCI distribution spec where it
+// has one (tags, repositories) and are generous elsewhere.
+constexpr std::size_t k_max_slug = 100;
+constexpr std::size_t k_max_name = 128;
+constexpr std::size_t k_max_path = 4096;
+constexpr std::size_t k_max_argument = 32768;
+
 constexpr std::array k_attributes{
-    AttributeSpec{"image", AttributeKind::string},
-    AttributeSpec{"registry", AttributeKind::string},
-    AttributeSpec{"package-registry", AttributeKind::string},
-    AttributeSpec{"organization", AttributeKind::string},
-    AttributeSpec{"tags", AttributeKind::string_or_list},
-    AttributeSpec{"context", AttributeKind::string},
-    AttributeSpec{"dockerfile", AttributeKind::string},
-    AttributeSpec{"build-args", AttributeKind::list},
-    AttributeSpec{"target", AttributeKind::string},
-    AttributeSpec{"labels", AttributeKind::list},
-    AttributeSpec{"platform", AttributeKind::string},
-    AttributeSpec{"network", AttributeKind::string},
-    AttributeSpec{"cache", AttributeKind::boolean},
-    AttributeSpec{"cache-repo", AttributeKind::string},
-    AttributeSpec{"cache-ttl", AttributeKind::string},
-    AttributeSpec{"push", AttributeKind::boolean},
-    AttributeSpec{"auth", AttributeKind::enumeration},
-    AttributeSpec{"oidc-audience", AttributeKind::string},
-    AttributeSpec{"oidc-lifetime", AttributeKind::integer},
-    AttributeSpec{"kaniko-image", AttributeKind::string},
-    AttributeSpec{"debug", AttributeKind::boolean},
-    AttributeSpec{"verbosity", AttributeKind::enumeration},
-    AttributeSpec{"extra-args", AttributeKind::list},
-    AttributeSpec{"annotate", AttributeKind::boolean},
-    AttributeSpec{"helper", AttributeKind::string},
-    AttributeSpec{"registry-certificates", AttributeKind::object},
-    AttributeSpec{"insecure-registries", AttributeKind::list},
-    AttributeSpec{"preflight", AttributeKind::boolean},
-    AttributeSpec{"skip-if-exists", AttributeKind::boolean},
-    AttributeSpec{"verify", AttributeKind::boolean},
+    AttributeSpec{"image", AttributeKind::string, k_max_repository_length},
+    AttributeSpec{"registry", AttributeKind::string, k_max_reference_length},
+    AttributeSpec{"package-registry", AttributeKind::string, k_max_slug},
+    AttributeSpec{"organization", AttributeKind::string, k_max_slug},
+    AttributeSpec{"tags", AttributeKind::string_or_list, k_max_tag_length},
+    AttributeSpec{"context", AttributeKind::string, k_max_path},
+    AttributeSpec{"dockerfile", AttributeKind::string, k_max_path},
+    AttributeSpec{"build-args", AttributeKind::list, k_max_argument},
+    AttributeSpec{"target", AttributeKind::string, k_max_name},
+    AttributeSpec{"labels", AttributeKind::list, k_max_argument},
+    AttributeSpec{"platform", AttributeKind::string, k_max_name},
+    AttributeSpec{"network", AttributeKind::string, k_max_name},
+    AttributeSpec{"cache", AttributeKind::boolean, 0},
+    AttributeSpec{"cache-repo", AttributeKind::string, k_max_reference_length},
+    AttributeSpec{"cache-ttl", AttributeKind::string, k_max_name},
+    AttributeSpec{"push", AttributeKind::boolean, 0},
+    AttributeSpec{"auth", AttributeKind::enumeration, k_max_name},
+    AttributeSpec{"oidc-audience", AttributeKind::string, k_max_reference_length},
+    AttributeSpec{"oidc-lifetime", AttributeKind::integer, k_max_name},
+    AttributeSpec{"kaniko-image", AttributeKind::string, k_max_reference_length},
+    AttributeSpec{"debug", AttributeKind::boolean, 0},
+    AttributeSpec{"verbosity", AttributeKind::enumeration, k_max_name},
+    AttributeSpec{"extra-args", AttributeKind::list, k_max_argument},
+    AttributeSpec{"annotate", AttributeKind::boolean, 0},
+    AttributeSpec{"helper", AttributeKind::string, k_max_path},
+    AttributeSpec{"registry-certificates", AttributeKind::object, k_max_path},
+    AttributeSpec{"insecure-registries", AttributeKind::list, k_max_repository_length},
+    AttributeSpec{"preflight", AttributeKind::boolean, 0},
+    AttributeSpec{"skip-if-exists", AttributeKind::boolean, 0},
+    AttributeSpec{"verify", AttributeKind::boolean, 0},
 };
 
 constexpr int k_max_oidc_lifetime = 86400;
@@ -106,7 +113,23 @@ std::string type_name(const json::value& value) {
 
 Error wrong_type(std::string_view name, const json::value& value, std::string_view expected) {
     return Error::invalid_config(
-        fmt::format("{}: {} is {}; expected {}", name, json::serialize(value), type_name(value), expected));
+        fmt::format("{}: {} is {}; expected {}", name, abbreviated(json::serialize(value)), type_name(value), expected));
+}
+
+std::size_t max_length_of(std::string_view name) {
+    const auto spec = std::find_if(k_attributes.begin(), k_attributes.end(),
+                                   [&](const AttributeSpec& candidate) { return candidate.name == name; });
+    return spec == k_attributes.end() ? k_max_name : spec->max_length;
+}
+
+// `label` names the value in the message: the attribute, an item `tags[2]` or a key `x.host`.
+std::string checked_text(std::string_view label, std::string_view text, std::size_t max_length,
+                         std::string_view what = "attribute") {
+    if (text.empty()) fail(Error::invalid_attribute(label, text, fmt::format("is empty; remove the {} or give a value", what)));
+    if (text.size() > max_length) {
+        fail(Error::invalid_attribute(label, text, fmt::format("is too long; use at most {} characters", max_length)));
+    }
+    return std::string(text);
 }
 
 class Attributes {
@@ -117,9 +140,7 @@ public:
         const auto* value = m_object.if_contains(name);
         if (value == nullptr) return std::nullopt;
         if (!value->is_string()) fail(wrong_type(name, *value, "a string"));
-        std::string text(value->as_string());
-        if (text.empty()) fail(Error::invalid_attribute(name, text, "is empty; remove the attribute or give a value"));
-        return text;
+        return checked_text(name, value->as_string(), max_length_of(name));
     }
 
     std::optional<bool> boolean(std::string_view name) const {
@@ -148,14 +169,16 @@ public:
     std::vector<std::string> list(std::string_view name, bool allow_single = false) const {
         const auto* value = m_object.if_contains(name);
         if (value == nullptr) return {};
-        if (allow_single && value->is_string()) return {std::string(value->as_string())};
+        const auto max_length = max_length_of(name);
+        if (allow_single && value->is_string()) return {checked_text(name, value->as_string(), max_length)};
         const auto expected = allow_single ? "a string or an array of strings" : "an array of strings";
         if (!value->is_array()) fail(wrong_type(name, *value, expected));
         std::vector<std::string> items;
         const auto& array = value->as_array();
         for (std::size_t i = 0; i < array.size(); ++i) {
-            if (!array[i].is_string()) fail(wrong_type(fmt::format("{}[{}]", name, i), array[i], "a string"));
-            items.emplace_back(array[i].as_string());
+            const auto label = fmt::format("{}[{}]", name, i);
+            if (!array[i].is_string()) fail(wrong_type(label, array[i], "a string"));
+            items.push_back(checked_text(label, array[i].as_string(), max_length, "item"));
         }
         if (items.empty()) fail(Error::invalid_config(fmt::format("{}: is an empty array; remove it or add items", name)));
         return items;
@@ -165,11 +188,13 @@ public:
         const auto* value = m_object.if_contains(name);
         if (value == nullptr) return {};
         if (!value->is_object()) fail(wrong_type(name, *value, expected));
+        const auto max_length = max_length_of(name);
         std::map<std::string, std::string> entries;
         for (const auto& [key, item] : value->as_object()) {
+            checked_text(name, key, max_length, "key");
             const auto item_name = fmt::format("{}.{}", name, std::string_view(key));
             if (!item.is_string()) fail(wrong_type(item_name, item, "a string"));
-            entries.emplace(std::string(key), std::string(item.as_string()));
+            entries.emplace(std::string(key), checked_text(item_name, item.as_string(), max_length, "entry"));
         }
         return entries;
     }
@@ -178,9 +203,72 @@ private:
     const json::object& m_object;
 };
 
-bool matches(std::string_view text, const char* pattern) {
-    const std::regex re(pattern);
-    return std::regex_match(text.begin(), text.end(), re);
+bool is_ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || is_digit(c); }
+bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
+
+template <class Predicate>
+bool all_of(std::string_view text, Predicate predicate) {
+    return std::all_of(text.begin(), text.end(), predicate);
+}
+
+// [A-Za-z_][A-Za-z0-9_]*: a shell variable's name, as build arguments are.
+bool is_identifier(std::string_view text) {
+    return !text.empty() && !is_digit(text.front()) && all_of(text, [](char c) { return is_alnum(c) || c == '_'; });
+}
+
+// [A-Za-z0-9][A-Za-z0-9_.-]*: a Dockerfile stage or a Docker network.
+bool is_name(std::string_view text) {
+    return !text.empty() && is_alnum(text.front()) &&
+           all_of(text, [](char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; });
+}
+
+bool is_build_arg(std::string_view text) { return is_identifier(text.substr(0, text.find('='))); }
+
+bool is_label(std::string_view text) {
+    const auto equals = text.find('=');
+    const auto key = text.substr(0, equals);
+    return equals != std::string_view::npos && !key.empty() && all_of(key, [](char c) { return !is_ascii_space(c); });
+}
+
+// os/arch[/variant], lowercase; the arch may hold an underscore (x86_64).
+bool is_platform(std::string_view text) {
+    const auto first = text.find('/');
+    const auto second = text.find('/', first == std::string_view::npos ? first : first + 1);
+    const auto os = text.substr(0, first);
+    if (first == std::string_view::npos || os.empty() || !all_of(os, is_lower_alnum)) return false;
+    const auto arch = text.substr(first + 1, second == std::string_view::npos ? second : second - first - 1);
+    if (arch.empty() || !all_of(arch, [](char c) { return is_lower_alnum(c) || c == '_'; })) return false;
+    if (second == std::string_view::npos) return true;
+    const auto variant = text.substr(second + 1);
+    return !variant.empty() && all_of(variant, is_lower_alnum);
+}
+
+// A Go duration as Kaniko reads it: one or more number-unit pairs, e.g. 1h30m or 0.5s.
+bool is_duration(std::string_view text) {
+    if (text.empty()) return false;
+    while (!text.empty()) {
+        std::size_t at = 0;
+        while (at < text.size() && is_digit(text[at])) ++at;
+        if (at == 0) return false;
+        if (at < text.size() && text[at] == '.') {
+            const auto fraction = ++at;
+            while (at < text.size() && is_digit(text[at])) ++at;
+            if (at == fraction) return false;
+        }
+        text = text.substr(at);
+        std::size_t unit = 0;
+        for (const std::string_view candidate : {"ns", "us", "ms", "s", "m", "h"}) {
+            if (text.starts_with(candidate)) {
+                unit = candidate.size();
+                break;
+            }
+        }
+        if (unit == 0) return false;
+        text = text.substr(unit);
+    }
+    return true;
 }
 
 std::string item_name(std::string_view attribute, std::size_t index, std::size_t count) {
@@ -242,7 +330,7 @@ Config parse(const json::object& object) {
         }
         if (!is_valid_registry(*config.registry)) {
             fail(Error::invalid_attribute("registry", *config.registry,
-                                          "is not a registry; write host[:port][/path], e.g. ghcr.io/acme"));
+                                          "is not a registry; write host[:port][/path] with a port from 1 to 65535, e.g. ghcr.io/acme"));
         }
     }
     config.package_registry = attributes.string("package-registry");
@@ -275,32 +363,32 @@ Config parse(const json::object& object) {
 
     config.build_args = attributes.list("build-args");
     for (std::size_t i = 0; i < config.build_args.size(); ++i) {
-        if (!matches(config.build_args[i], "[A-Za-z_][A-Za-z0-9_]*(=[\\s\\S]*)?")) {
+        if (!is_build_arg(config.build_args[i])) {
             fail(Error::invalid_attribute(fmt::format("build-args[{}]", i), config.build_args[i],
                                           "is not a build argument; use KEY=VALUE, or KEY to pass the job's "
                                           "environment variable"));
         }
     }
     config.target = attributes.string("target");
-    if (config.target && !matches(*config.target, "[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+    if (config.target && !is_name(*config.target)) {
         fail(Error::invalid_attribute("target", *config.target,
                                       "is not a stage name; use the name after AS in the Dockerfile's FROM line"));
     }
     config.labels = attributes.list("labels");
     for (std::size_t i = 0; i < config.labels.size(); ++i) {
-        if (!matches(config.labels[i], "[^=\\s]+=[\\s\\S]*")) {
+        if (!is_label(config.labels[i])) {
             fail(Error::invalid_attribute(fmt::format("labels[{}]", i), config.labels[i],
                                           "is not a label; use KEY=VALUE, e.g. org.opencontainers.image.source=..."));
         }
     }
     config.platform = attributes.string("platform");
-    if (config.platform && !matches(*config.platform, "[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?")) {
+    if (config.platform && !is_platform(*config.platform)) {
         fail(Error::invalid_attribute("platform", *config.platform,
                                       "is not a platform; use os/arch[/variant], e.g. linux/amd64 or linux/arm64"));
     }
 
     config.network = attributes.string("network");
-    if (config.network && !matches(*config.network, "[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+    if (config.network && !is_name(*config.network)) {
         fail(Error::invalid_attribute("network", *config.network,
                                       "is not a Docker network name; use host, none, bridge or a network you created"));
     }
@@ -313,7 +401,7 @@ Config parse(const json::object& object) {
                                       "ghcr.io/acme/app-cache"));
     }
     config.cache_ttl = attributes.string("cache-ttl");
-    if (config.cache_ttl && !matches(*config.cache_ttl, "([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+")) {
+    if (config.cache_ttl && !is_duration(*config.cache_ttl)) {
         fail(Error::invalid_attribute("cache-ttl", *config.cache_ttl,
                                       "is not a duration; use a Go duration such as 168h or 30m"));
     }
@@ -325,7 +413,7 @@ Config parse(const json::object& object) {
     config.push = attributes.boolean("push").value_or(true);
     if (const auto auth = attributes.string("auth")) config.auth = parse_auth(*auth);
     config.oidc_audience = attributes.string("oidc-audience");
-    if (config.oidc_audience && !matches(*config.oidc_audience, "\\S+")) {
+    if (config.oidc_audience && !all_of(*config.oidc_audience, [](char c) { return !is_ascii_space(c); })) {
         fail(Error::invalid_attribute("oidc-audience", *config.oidc_audience,
                                       "contains white space; use the registry URL, e.g. "
                                       "https://packages.buildkite.com/acme/images"));
@@ -432,10 +520,23 @@ std::optional<std::string> normalize_checkout_path(std::string_view path) {
 }
 
 Expected<Config> parse_config(std::string_view text) {
+    if (const auto offset = invalid_utf8_offset(text)) {
+        return Error::invalid_config(fmt::format("the plugin configuration is not valid UTF-8: byte 0x{:02x} at offset "
+                                                 "{}; write attribute values as UTF-8 text",
+                                                 static_cast<unsigned char>(text[*offset]), *offset));
+    }
+    json::stream_parser parser;
     boost::system::error_code ec;
-    const auto value = json::parse(text, ec);
+    const auto consumed = parser.write(text.data(), text.size(), ec);
+    if (!ec) parser.finish(ec);
     if (ec) {
-        return Error::invalid_config(fmt::format("the plugin configuration is not valid JSON ({})", ec.message()));
+        return Error::invalid_config(
+            fmt::format("the plugin configuration is not valid JSON: {} at offset {}", ec.message(), consumed));
+    }
+    const auto value = parser.release();
+    if (const auto key = duplicate_key(text)) {
+        return Error::invalid_config(fmt::format("{}: is given twice in the plugin configuration; keep one",
+                                                 quote_value(*key)));
     }
     if (value.is_null()) return missing_image();
     if (!value.is_object()) {

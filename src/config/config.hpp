@@ -21,6 +21,7 @@ enum class AttributeKind { string, boolean, integer, string_or_list, list, enume
 struct AttributeSpec {
     std::string_view name;
     AttributeKind kind;
+    std::size_t max_length;  // of the value, of each item of a list, of each key and value of an object
 };
 std::span<const AttributeSpec> attribute_specs();
 

@@ -2,37 +2,73 @@
 
 #include <fmt/format.h>
 
-#include <regex>
+#include <algorithm>
 
 namespace kaniko {
 
 namespace {
 
-const std::regex& tag_pattern() {
-    static const std::regex pattern("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
-    return pattern;
+// Hand-written rather than std::regex: libstdc++'s matcher recurses once per character and
+// overflows the stack on long input, and every rule here is a simple character class.
+bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
+bool is_upper_hex(char c) { return is_hex(c) || (c >= 'A' && c <= 'F'); }
+
+// [a-z0-9]+ joined by `.`, `_`, `__` or a run of `-`.
+bool is_valid_path_component(std::string_view component) {
+    if (component.empty() || !is_lower_alnum(component.front()) || !is_lower_alnum(component.back())) return false;
+    for (std::size_t i = 0; i < component.size();) {
+        if (is_lower_alnum(component[i])) {
+            ++i;
+            continue;
+        }
+        auto end = i;
+        while (!is_lower_alnum(component[end])) ++end;  // the last character is alphanumeric
+        const auto run = component.substr(i, end - i);
+        const bool separator = run == "." || run == "_" || run == "__" ||
+                               std::all_of(run.begin(), run.end(), [](char c) { return c == '-'; });
+        if (!separator) return false;
+        i = end;
+    }
+    return true;
 }
 
-const std::regex& repository_pattern() {
-    static const std::regex pattern(
-        "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
-    return pattern;
+// [A-Za-z0-9] with inner hyphens, at most 63 characters, as DNS has it.
+bool is_valid_label(std::string_view label) {
+    if (label.empty() || label.size() > 63 || !is_alnum(label.front()) || !is_alnum(label.back())) return false;
+    return std::all_of(label.begin(), label.end(), [](char c) { return is_alnum(c) || c == '-'; });
 }
 
-const std::regex& host_pattern() {
-    static const std::regex pattern(
-        "(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])"
-        "(?::[0-9]{1,5})?");
-    return pattern;
+bool is_valid_port(std::string_view port) {
+    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), is_digit)) return false;
+    const auto number = std::stoi(std::string(port));
+    return number >= 1 && number <= 65535;
 }
 
-const std::regex& digest_pattern() {
-    static const std::regex pattern("sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}");
-    return pattern;
+bool is_valid_dns_name(std::string_view name) {
+    if (name.size() > 253) return false;
+    for (;;) {
+        const auto dot = name.find('.');
+        if (!is_valid_label(name.substr(0, dot))) return false;
+        if (dot == std::string_view::npos) return true;
+        name = name.substr(dot + 1);
+    }
 }
 
-bool matches(std::string_view text, const std::regex& pattern) {
-    return std::regex_match(text.begin(), text.end(), pattern);
+bool is_valid_bracketed_ip(std::string_view address) {
+    if (address.size() < 3 || address.front() != '[' || address.back() != ']') return false;
+    return std::all_of(address.begin() + 1, address.end() - 1,
+                       [](char c) { return is_upper_hex(c) || c == ':' || c == '.'; });
+}
+
+// A DNS name or an IP address (IPv6 in brackets), then an optional :port from 1 to 65535.
+bool is_valid_host(std::string_view host) {
+    const auto port_colon = host.find(':', host.starts_with('[') ? host.find(']') : 0);
+    const auto name = host.substr(0, port_colon);
+    if (port_colon != std::string_view::npos && !is_valid_port(host.substr(port_colon + 1))) return false;
+    return name.starts_with('[') ? is_valid_bracketed_ip(name) : is_valid_dns_name(name);
 }
 
 // Docker's rule: the first path component is a registry when it could not be a repository name.
@@ -43,20 +79,40 @@ bool looks_like_host(std::string_view component) {
 
 }  // namespace
 
-bool is_valid_tag(std::string_view tag) { return matches(tag, tag_pattern()); }
+bool is_valid_tag(std::string_view tag) {
+    if (tag.empty() || tag.size() > k_max_tag_length || !(is_alnum(tag.front()) || tag.front() == '_')) return false;
+    return std::all_of(tag.begin(), tag.end(), [](char c) { return is_alnum(c) || c == '_' || c == '.' || c == '-'; });
+}
 
 bool is_valid_repository(std::string_view repository) {
-    return repository.size() <= 255 && matches(repository, repository_pattern());
+    if (repository.size() > k_max_repository_length) return false;
+    for (;;) {
+        const auto slash = repository.find('/');
+        if (!is_valid_path_component(repository.substr(0, slash))) return false;
+        if (slash == std::string_view::npos) return true;
+        repository = repository.substr(slash + 1);
+    }
 }
 
 bool is_valid_registry(std::string_view registry) {
     const auto slash = registry.find('/');
-    const auto host = registry.substr(0, slash);
-    if (!matches(host, host_pattern())) return false;
+    if (!is_valid_host(registry.substr(0, slash))) return false;
     return slash == std::string_view::npos || is_valid_repository(registry.substr(slash + 1));
 }
 
-bool is_valid_digest(std::string_view digest) { return matches(digest, digest_pattern()); }
+bool is_valid_digest(std::string_view digest) {
+    std::string_view hex;
+    if (digest.starts_with("sha256:")) {
+        hex = digest.substr(7);
+        if (hex.size() != 64) return false;
+    } else if (digest.starts_with("sha512:")) {
+        hex = digest.substr(7);
+        if (hex.size() != 128) return false;
+    } else {
+        return false;
+    }
+    return std::all_of(hex.begin(), hex.end(), is_hex);
+}
 
 std::string registry_host(std::string_view registry) { return std::string(registry.substr(0, registry.find('/'))); }
 
@@ -71,6 +127,10 @@ Expected<Reference> parse_reference(std::string_view text) {
     const auto invalid = [&](std::string_view why) {
         return Error::failure(fmt::format("{} is not an image reference: {}", quote_value(text), why));
     };
+    if (text.size() > k_max_reference_length) {
+        return invalid(fmt::format("it is {} characters long; a reference has at most {}", text.size(),
+                                   k_max_reference_length));
+    }
     Reference ref;
     std::string_view rest = text;
     if (const auto at = rest.find('@'); at != std::string_view::npos) {
@@ -82,7 +142,7 @@ Expected<Reference> parse_reference(std::string_view text) {
     if (slash != std::string_view::npos && looks_like_host(rest.substr(0, slash))) {
         ref.host = std::string(rest.substr(0, slash));
         rest = rest.substr(slash + 1);
-        if (!matches(ref.host, host_pattern())) return invalid("the registry host is malformed");
+        if (!is_valid_host(ref.host)) return invalid("the registry host is malformed");
     } else {
         ref.host = "docker.io";
     }

@@ -7,6 +7,10 @@
 
 namespace kaniko {
 
+inline constexpr std::size_t k_max_tag_length = 128;
+inline constexpr std::size_t k_max_repository_length = 255;
+inline constexpr std::size_t k_max_reference_length = 4096;
+
 // The naming rules of the OCI distribution spec, used both to validate attributes and to take
 // image references apart.
 bool is_valid_tag(std::string_view tag);

@@ -4,9 +4,33 @@
 
 namespace kaniko {
 
+namespace {
+
+// A message is one line a person reads: a longer value is named by its start and its size.
+constexpr std::size_t k_shown = 64;
+
+std::string_view shown_part(std::string_view text) {
+    if (text.size() <= 2 * k_shown) return text;
+    auto cut = k_shown;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // whole characters only
+    return text.substr(0, cut);
+}
+
+std::string size_note(std::string_view text, std::string_view shown) {
+    return shown.size() == text.size() ? std::string() : fmt::format("... ({} characters)", text.size());
+}
+
+}  // namespace
+
+std::string abbreviated(std::string_view text) {
+    const auto shown = shown_part(text);
+    return std::string(shown) + size_note(text, shown);
+}
+
 std::string quote_value(std::string_view text) {
+    const auto shown = shown_part(text);
     std::string out = "\"";
-    for (const char c : text) {
+    for (const char c : shown) {
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -22,7 +46,7 @@ std::string quote_value(std::string_view text) {
         }
     }
     out += '"';
-    return out;
+    return out + size_note(text, shown);
 }
 
 Error Error::invalid_attribute(std::string_view attribute, std::string_view value, std::string_view allowed) {

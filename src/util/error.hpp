@@ -23,8 +23,11 @@ struct Error {
     static Error failure(std::string message, int exit_code = k_exit_failure);
 };
 
-// Quotes text as a JSON string so that a value with newlines or control bytes still prints on one line.
+// Quotes text as a JSON string so that a value with newlines or control bytes still prints on one line;
+// a long one is cut, with its length noted.
 std::string quote_value(std::string_view text);
+// A long text cut, with its length noted, for a message.
+std::string abbreviated(std::string_view text);
 
 // A value or the Error that prevented it; expected failures travel as values, never as exceptions.
 template <class T>

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "config/config.hpp"
 
 using namespace kaniko;
@@ -111,7 +113,7 @@ TEST_CASE("config: errors name the attribute, the value and what is allowed", "[
               "registry: \"https://ghcr.io/acme\" must not include a scheme; write the host and optional path, e.g. "
               "ghcr.io/acme");
         CHECK(error_of(R"({"image":"app","registry":"ghcr io"})") ==
-              "registry: \"ghcr io\" is not a registry; write host[:port][/path], e.g. ghcr.io/acme");
+              "registry: \"ghcr io\" is not a registry; write host[:port][/path] with a port from 1 to 65535, e.g. ghcr.io/acme");
         CHECK(error_of(R"({"image":"app","registry":"ghcr.io","package-registry":"images"})").starts_with(
             "registry: \"ghcr.io\" and package-registry: \"images\" are both set; keep one"));
         CHECK(error_of(R"({"image":"app","package-registry":"my/registry"})").starts_with(
@@ -216,4 +218,71 @@ TEST_CASE("config: registry trust and checks", "[config]") {
           "registry-certificates: [\"/ca.pem\"] is an array; expected an object of host[:port]: CA certificate file");
     CHECK(error_of(R"({"image":"app","insecure-registries":["http://r"]})") ==
           "insecure-registries[0]: \"http://r\" is not a registry host; use host[:port], e.g. 127.0.0.1:5000");
+}
+
+TEST_CASE("config: long values are refused by length, naming the attribute, never crash", "[config][hostile]") {
+    // 60 KB used to overflow the stack inside std::regex.
+    const std::string long_value(60000, 'a');
+    const auto with = [&](std::string_view attribute, std::string_view value_json) {
+        return error_of(fmt::format(R"({{"image":"app",{}:{}}})", attribute, value_json));
+    };
+    const auto quoted = "\"" + long_value + "\"";
+    const auto listed = "[" + quoted + "]";
+    CHECK(with(R"("target")", quoted) ==
+          "target: \"" + long_value.substr(0, 64) + "\"... (60000 characters) is too long; use at most 128 characters");
+    CHECK(with(R"("build-args")", listed).starts_with("build-args[0]: \"aaaa"));
+    CHECK(with(R"("build-args")", listed).ends_with("... (60000 characters) is too long; use at most 32768 characters"));
+    for (const auto* attribute : {"registry", "oidc-audience", "network", "platform", "kaniko-image", "cache-ttl"}) {
+        const auto message = with(fmt::format("\"{}\"", attribute), quoted);
+        CHECK(message.starts_with(fmt::format("{}: \"aaaa", attribute)));
+        CHECK(message.find("(60000 characters) is too long") != std::string::npos);
+        CHECK(message.size() < 200);
+    }
+    for (const auto* attribute : {"labels", "insecure-registries", "extra-args", "tags"}) {
+        const auto message = with(fmt::format("\"{}\"", attribute), listed);
+        CHECK(message.starts_with(fmt::format("{}[0]: \"aaaa", attribute)));
+        CHECK(message.size() < 200);
+    }
+    CHECK(with(R"("registry-certificates")", "{" + quoted + ":\"/ca.pem\"}").starts_with("registry-certificates: \"aaaa"));
+    CHECK(error_of("{\"image\":" + quoted + "}").ends_with("is too long; use at most 255 characters"));
+    // Long but within the limit, and made of the characters a matcher loops over: accepted.
+    const auto config = parse_config(
+        fmt::format(R"({{"image":"app","build-args":["A={}"],"labels":["k={}"]}})", std::string(30000, 'x'),
+                    std::string(30000, ' ')));
+    CHECK(config);
+}
+
+TEST_CASE("config: hostile shapes get a one-line error", "[config][hostile]") {
+    SECTION("ports are 1 to 65535") {
+        CHECK(error_of(R"({"image":"app","registry":"127.0.0.1:99999"})").starts_with(R"(registry: "127.0.0.1:99999" is not a registry)"));
+        CHECK(error_of(R"({"image":"app","registry":"127.0.0.1:0"})").starts_with(R"(registry: "127.0.0.1:0" is not)"));
+        CHECK(parse_config(R"({"image":"app","registry":"127.0.0.1:65535"})"));
+    }
+    SECTION("an empty item is refused, not passed on as an empty argument") {
+        CHECK(error_of(R"({"image":"app","extra-args":[""]})") ==
+              "extra-args[0]: \"\" is empty; remove the item or give a value");
+        CHECK(error_of(R"({"image":"app","registry-certificates":{"":"/ca.pem"}})") ==
+              "registry-certificates: \"\" is empty; remove the key or give a value");
+    }
+    SECTION("bytes that are not UTF-8 are named with their offset") {
+        CHECK(error_of("{\"image\":\"app\xff\"}") ==
+              "the plugin configuration is not valid UTF-8: byte 0xff at offset 13; write attribute values as UTF-8 "
+              "text");
+        CHECK(error_of("{\"image\":\"\xc0\xaf\"}").starts_with("the plugin configuration is not valid UTF-8: byte 0xc0"));
+        CHECK(parse_config("{\"image\":\"app\",\"labels\":[\"owner=J\xc3\xbcrgen\"]}"));
+    }
+    SECTION("a syntax error is named with its offset") {
+        CHECK(error_of(R"({"image":"app",})") == "the plugin configuration is not valid JSON: syntax error at offset 15");
+    }
+    SECTION("a key given twice is refused, naming it, at any depth") {
+        CHECK(error_of(R"({"image":"app","tags":["a"],"tags":["b"]})") ==
+              "\"tags\": is given twice in the plugin configuration; keep one");
+        CHECK(error_of(R"({"image":"app","registry-certificates":{"r:1":"/a","r:\u0031":"/b"}})") ==
+              "\"r:1\": is given twice in the plugin configuration; keep one");
+        CHECK(parse_config(R"({"image":"app","labels":["image=x"],"build-args":["tags"]})"));
+    }
+    SECTION("a type error shows a long value shortened") {
+        const auto message = error_of(fmt::format(R"({{"image":"app","target":["{}"]}})", std::string(5000, 'x')));
+        CHECK(message == "target: [\"" + std::string(62, 'x') + "... (5004 characters) is an array; expected a string");
+    }
 }

@@ -68,3 +68,41 @@ TEST_CASE("reference: parsing as docker pull does", "[reference]") {
               "\"Bad\" is not an image reference: the repository must be lowercase path components such as team/app");
     }
 }
+
+TEST_CASE("reference: long input is refused without recursion", "[reference][hostile]") {
+    const std::string long_name(60000, 'a');
+    CHECK_FALSE(is_valid_tag(long_name));
+    CHECK_FALSE(is_valid_repository(long_name));
+    CHECK_FALSE(is_valid_registry(long_name));
+    CHECK_FALSE(is_valid_registry("host/" + long_name));
+    CHECK_FALSE(is_valid_digest("sha256:" + long_name));
+    const auto ref = parse_reference("ghcr.io/" + long_name);
+    REQUIRE_FALSE(ref);
+    CHECK(ref.error().message ==
+          "\"ghcr.io/" + std::string(56, 'a') + "\"... (60008 characters) is not an image reference: it is 60008 "
+          "characters long; a reference has at most 4096");
+}
+
+TEST_CASE("reference: the naming rules, edge by edge", "[reference]") {
+    CHECK(is_valid_repository("a__b"));
+    CHECK_FALSE(is_valid_repository("a___b"));
+    CHECK_FALSE(is_valid_repository("a._b"));
+    CHECK_FALSE(is_valid_repository("-a"));
+    CHECK_FALSE(is_valid_repository("a-"));
+    CHECK(is_valid_repository(std::string(255, 'a')));
+    CHECK_FALSE(is_valid_repository(std::string(256, 'a')));
+    CHECK(is_valid_registry("localhost:1"));
+    CHECK(is_valid_registry("localhost:65535"));
+    CHECK_FALSE(is_valid_registry("localhost:65536"));
+    CHECK_FALSE(is_valid_registry("localhost:0"));
+    CHECK_FALSE(is_valid_registry("localhost:"));
+    CHECK_FALSE(is_valid_registry("localhost:123456"));
+    CHECK_FALSE(is_valid_registry("a..b"));
+    CHECK_FALSE(is_valid_registry("a.-b"));
+    CHECK_FALSE(is_valid_registry("[]:5000"));
+    CHECK_FALSE(is_valid_registry("[::1"));
+    CHECK(is_valid_registry("[::1]"));
+    CHECK(is_valid_digest("sha512:" + std::string(128, 'f')));
+    CHECK_FALSE(is_valid_digest("sha256:" + std::string(64, 'F')));
+    CHECK_FALSE(is_valid_digest("sha256:" + std::string(63, 'f')));
+}

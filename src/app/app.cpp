@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <csignal>
 #include <filesystem>
 #include <thread>
 #include <iostream>
@@ -68,6 +69,8 @@ int dispatch(const std::vector<std::string_view>& args) {
         return use(http);
     };
     if (command == "build") {
+        // Helper messages reach the log when they happen, not at the executor's next line.
+        std::cout << std::unitbuf;
         SignalWatch signals;
         SystemProcessRunner runner(&signals);
         auto agent = make_agent(runner, std::cout);
@@ -118,6 +121,9 @@ int dispatch(const std::vector<std::string_view>& args) {
 }  // namespace
 
 int run(int argc, char** argv) {
+    // A child that exits without reading its input must not take the helper with it: the write
+    // fails with EPIPE instead, and that one call reports it.
+    std::signal(SIGPIPE, SIG_IGN);
     try {
         std::vector<std::string_view> args(argv + 1, argv + argc);
         return dispatch(args);

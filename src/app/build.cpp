@@ -5,7 +5,7 @@
 
 #include <chrono>
 #include <ctime>
-#include <deque>
+#include <algorithm>
 #include <filesystem>
 #include <ostream>
 #include <vector>
@@ -21,14 +21,15 @@
 #include "registry/credentials.hpp"
 #include "registry/reference.hpp"
 #include "util/files.hpp"
+#include "util/log_relay.hpp"
 #include "util/process.hpp"
+#include "util/secrets.hpp"
 
 namespace kaniko {
 
 namespace {
 
 constexpr std::size_t k_tail_lines = 25;
-constexpr std::string_view k_masked = "[REDACTED]";
 
 Expected<BuildPlan> load_plan(const Environment& env, const std::string& checkout_dir) {
     auto json = plugin_configuration_json(env);
@@ -38,40 +39,105 @@ Expected<BuildPlan> load_plan(const Environment& env, const std::string& checkou
     return make_plan(*config, env, checkout_dir);
 }
 
-// Lexical checks passed already; this one follows symbolic links, which only the disk knows.
-Status check_build_files(const BuildPlan& plan) {
-    const auto dockerfile = resolve_inside(plan.checkout_dir, plan.dockerfile);
-    if (!dockerfile) {
-        return Error::invalid_attribute("dockerfile", plan.dockerfile,
+// A path the build hands to the executor, followed through symbolic links on disk: lexical checks
+// passed already, but a link could still lead out of the checkout (to the credentials, say).
+Status check_inside_checkout(const BuildPlan& plan, std::string_view attribute, const std::string& path,
+                             std::filesystem::file_type expected) {
+    const auto resolved = resolve_inside(plan.checkout_dir, path);
+    if (!resolved) {
+        return Error::invalid_attribute(attribute, path,
+                                        fmt::format("cannot be read in the checkout ({}: {}); check the permissions "
+                                                    "of the checkout",
+                                                    plan.checkout_dir, resolved.error().message));
+    }
+    if (!*resolved) {
+        return Error::invalid_attribute(attribute, path,
                                         "resolves outside the checkout through a symbolic link; keep it inside");
     }
-    if (!std::filesystem::is_regular_file(*dockerfile)) {
-        return Error::invalid_attribute("dockerfile", plan.dockerfile,
-                                        fmt::format("does not exist in the checkout ({}); set dockerfile (relative to "
-                                                    "context) to the Dockerfile's path",
-                                                    plan.checkout_dir));
+    std::error_code ec;
+    if (std::filesystem::status(**resolved, ec).type() != expected) {
+        const auto what = expected == std::filesystem::file_type::directory ? "directory" : "Dockerfile";
+        return Error::invalid_attribute(
+            attribute, path,
+            fmt::format("does not exist in the checkout ({}); set {} (relative to {}) to the {}'s path",
+                        plan.checkout_dir, attribute, attribute == "context" ? "the checkout" : "context", what));
     }
     return Ok{};
 }
 
-std::string masked(std::string text, const std::vector<std::string>& secrets) {
-    for (const auto& secret : secrets) {
-        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + k_masked.size())) {
-            text.replace(at, secret.size(), k_masked);
+Status check_build_files(const BuildPlan& plan) {
+    if (auto checked = check_inside_checkout(plan, "context", plan.context, std::filesystem::file_type::directory);
+        !checked) {
+        return checked;
+    }
+    return check_inside_checkout(plan, "dockerfile", plan.dockerfile, std::filesystem::file_type::regular);
+}
+
+// `docker run -v SOURCE:TARGET` splits at colons, so a source holding one would mount something else.
+Status check_mount_sources(const BuildPlan& plan, const std::string& temp_root) {
+    const auto colon_free = [](std::string_view what, const std::string& path, std::string_view fix) -> Status {
+        if (path.find(':') == std::string::npos) return Ok{};
+        return Error::invalid_attribute(what, path, fmt::format("holds ':', which docker run -v cannot mount; {}", fix));
+    };
+    if (auto checked = colon_free("the checkout directory", plan.checkout_dir, "check out to a path without ':'");
+        !checked) {
+        return checked;
+    }
+    if (auto checked = colon_free("TMPDIR", temp_root, "set TMPDIR to a directory without ':'"); !checked) {
+        return checked;
+    }
+    for (const auto& [host, file] : plan.registry_certificates) {
+        const auto attribute = fmt::format("registry-certificates.{}", host);
+        if (auto checked = colon_free(attribute, file, "copy the file to a path without ':'"); !checked) return checked;
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(file, ec)) {
+            return Error::invalid_attribute(attribute, file, "is not a file on this agent; give the CA certificate's path");
         }
     }
-    return text;
+    return Ok{};
+}
+
+// The engine is asked before a token is: a build that cannot start should not request credentials.
+Status check_docker_engine(const BuildEnvironment& edges) {
+    auto run = edges.runner.capture({"docker", "version", "--format", "{{.Server.Version}}"});
+    if (!run) return run.error();
+    if (run->exit_code != 0) {
+        const auto host = edges.env.get("DOCKER_HOST");
+        return Error::failure(fmt::format("the Docker engine is unreachable (docker version exited with code {}); start "
+                                          "dockerd, or point DOCKER_HOST at a running engine{}",
+                                          run->exit_code, host ? fmt::format(" (DOCKER_HOST is {})", *host) : ""));
+    }
+    return Ok{};
 }
 
 struct Credentials {
     std::optional<std::string> directory;
-    std::vector<std::string> secrets;  // never to be printed: every OIDC token issued for this build
+    std::vector<std::string> tokens;        // every OIDC token issued for this build, the newest last
+    std::vector<std::string> masked_forms;  // every form of every secret above or in the Docker config
     std::optional<BasicCredentials> registry_login;  // the same login, for the helper's own registry calls
     bool registry_checks = true;  // false when only the executor can obtain the login
 
-    const std::string& token() const { return secrets.back(); }
+    const std::string& token() const { return tokens.back(); }
     std::string config_path() const { return *directory + "/config.json"; }
 };
+
+// Every form of the secrets is kept out of what the helper relays and handed to the agent's
+// redactor for what it does not relay. Returns the new forms.
+Expected<std::vector<std::string>> protect(const BuildEnvironment& edges, Credentials& credentials,
+                                           const std::vector<Secret>& secrets) {
+    std::vector<std::string> forms;
+    for (const auto& secret : secrets) {
+        for (auto& form : secret_forms(secret)) {
+            if (std::find(credentials.masked_forms.begin(), credentials.masked_forms.end(), form) ==
+                credentials.masked_forms.end()) {
+                credentials.masked_forms.push_back(form);
+                forms.push_back(std::move(form));
+            }
+        }
+    }
+    if (auto redacted = edges.agent.redact(forms); !redacted) return redacted.error();
+    return forms;
+}
 
 std::string oidc_docker_config(const BuildPlan& plan, const std::string& token) {
     return render_docker_config(registry_host(plan.registry), k_oidc_username, token);
@@ -82,20 +148,24 @@ std::string oidc_docker_config(const BuildPlan& plan, const std::string& token) 
 // file could not be replaced), and the helper's own registry calls use the new one too.
 class TokenRefresher {
 public:
-    TokenRefresher(const BuildPlan& plan, const BuildEnvironment& edges, Credentials& credentials)
-        : m_plan(plan), m_edges(edges), m_credentials(credentials), m_due(due_after_issue()) {}
+    TokenRefresher(const BuildPlan& plan, const BuildEnvironment& edges, Credentials& credentials, LogRelay& relay)
+        : m_plan(plan), m_edges(edges), m_credentials(credentials), m_relay(relay), m_due(due_after_issue()) {}
 
     void tick() {
         if (m_plan.auth != Auth::oidc || std::chrono::steady_clock::now() < m_due) return;
         auto token = m_edges.agent.request_token(m_plan.oidc_audience, m_plan.oidc_lifetime);
+        if (!token && token.error().is_cancellation()) return;  // the stream reports the cancel
         if (!token) {
             fmt::print(m_edges.log, "kaniko: warning: could not refresh the OIDC token ({}); trying again in {}s\n",
                        token.error().message, k_retry.count());
             m_due = std::chrono::steady_clock::now() + k_retry;
             return;
         }
-        m_edges.agent.redact(*token);
-        m_credentials.secrets.push_back(*token);
+        // Masked before the executor can read it from the new config.json.
+        auto forms = protect(m_edges, m_credentials, {{*token, std::string(k_oidc_username)}});
+        if (!forms) return;
+        m_relay.mask(*forms);
+        m_credentials.tokens.push_back(*token);
         if (auto replaced = replace_private_file(m_credentials.config_path(), oidc_docker_config(m_plan, *token));
             !replaced) {
             fmt::print(m_edges.log, "kaniko: warning: {}\n", replaced.error().message);
@@ -115,6 +185,7 @@ private:
     const BuildPlan& m_plan;
     const BuildEnvironment& m_edges;
     Credentials& m_credentials;
+    LogRelay& m_relay;
     std::chrono::steady_clock::time_point m_due;
 };
 
@@ -134,6 +205,8 @@ Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvi
                 plan.docker_config_source));
         }
         fmt::print(edges.log, "kaniko: using the Docker config {}\n", plan.docker_config_source);
+        // The executor can print what it reads; what the plugin hands it is masked like a token.
+        if (auto kept = protect(edges, credentials, secrets_in_docker_config(*text)); !kept) return kept.error();
         if (auto written = write_private_file(config_path, *text); !written) return written.error();
         if (!plan.push || !(plan.preflight || plan.skip_if_exists || plan.verify)) return credentials;
         auto found = login_from_docker_config(*text, registry_host(plan.registry), edges.runner);
@@ -146,6 +219,11 @@ Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvi
                        *found->missing_helper);
             credentials.registry_checks = false;
         }
+        if (found->login) {
+            if (auto kept = protect(edges, credentials, {{found->login->password, found->login->username}}); !kept) {
+                return kept.error();
+            }
+        }
         credentials.registry_login = std::move(found->login);
         return credentials;
     }
@@ -153,8 +231,8 @@ Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvi
                plan.oidc_lifetime);
     auto token = edges.agent.request_token(plan.oidc_audience, plan.oidc_lifetime);
     if (!token) return token.error();
-    edges.agent.redact(*token);
-    credentials.secrets.push_back(*token);
+    if (auto kept = protect(edges, credentials, {{*token, std::string(k_oidc_username)}}); !kept) return kept.error();
+    credentials.tokens.push_back(*token);
     credentials.registry_login = BasicCredentials{std::string(k_oidc_username), *token};
     auto written = write_private_file(config_path, oidc_docker_config(plan, *token));
     if (!written) return written.error();
@@ -258,7 +336,8 @@ Status report_success(const BuildPlan& plan, const BuildEnvironment& edges, cons
 
 }  // namespace
 
-std::string temp_dir_prefix(std::string_view job_scope) { return fmt::format("kaniko-buildkite-{}-", job_scope); }
+// `+` never occurs in a job scope, so one job's prefix is never the start of another's name.
+std::string temp_dir_prefix(std::string_view job_scope) { return fmt::format("kaniko-buildkite-{}+", job_scope); }
 
 Expected<std::string> describe_plan(const Environment& env, const std::string& checkout_dir) {
     auto plan = load_plan(env, checkout_dir);
@@ -293,6 +372,8 @@ Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges
     const auto elapsed = [&] { return seconds_since(started); };
     fmt::print(edges.log, "~~~ :kaniko: Preparing {}\n", plan.repository);
     if (auto checked = check_build_files(plan); !checked) return checked.error();
+    if (auto checked = check_mount_sources(plan, edges.temp_root); !checked) return checked.error();
+    if (auto checked = check_docker_engine(edges); !checked) return checked.error();
     auto private_dir = TempDir::create(edges.temp_root, temp_dir_prefix(plan.job_scope));
     if (!private_dir) return private_dir.error();
     auto credentials = prepare_credentials(plan, edges, private_dir->path());
@@ -330,34 +411,40 @@ Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges
     fmt::print(edges.log, "$ {}\n", shell_join(command));
     edges.log.flush();
 
-    std::deque<std::string> tail;
-    const auto on_line = [&](std::string_view raw) {
-        auto line = masked(std::string(raw), credentials->secrets);
-        edges.log << line << '\n';
+    LogRelay relay([&](std::string_view text) {
+        edges.log.write(text.data(), static_cast<std::streamsize>(text.size()));
         edges.log.flush();
-        tail.push_back(std::move(line));
-        if (tail.size() > k_tail_lines) tail.pop_front();
+    });
+    relay.mask(credentials->masked_forms);
+    TokenRefresher refresher(plan, edges, *credentials, relay);
+    bool cancelled = false;
+    const auto remove_container = [&] {
+        (void)edges.runner.capture({"docker", "rm", "--force", plan.container_name}, {}, Stderr::discard,
+                                   OnCancel::run);
     };
     const auto on_signal = [&](int signal) {
         fmt::print(edges.log, "kaniko: received signal {}; stopping the executor container {}\n", signal,
                    plan.container_name);
         edges.log.flush();
-        (void)edges.runner.capture({"docker", "rm", "--force", plan.container_name}, {}, Stderr::discard);
+        cancelled = true;
+        remove_container();
     };
-    TokenRefresher refresher(plan, edges, *credentials);
-    auto executor = edges.runner.stream(command, {on_line, on_signal, [&] { refresher.tick(); }});
+    // After a cancel, again every second until `docker run` ends: a container that the client was
+    // still creating when the signal came goes too.
+    const auto on_tick = [&] { cancelled ? remove_container() : refresher.tick(); };
+    auto executor =
+        edges.runner.stream(command, {[&](std::string_view output) { relay.feed(output); }, on_signal, on_tick});
+    relay.finish();
     if (!executor) return executor.error();
     if (executor->signal != 0) {
-        return Error::failure(fmt::format("cancelled by signal {}; the executor was stopped and the credentials "
-                                          "removed",
-                                          executor->signal),
-                              128 + executor->signal);
+        remove_container();  // the client may have started one just before it ended
+        return Error::cancelled(executor->signal);
     }
     if (executor->exit_code != 0) {
         edges.log << "^^^ +++\n";
         fmt::print(edges.log, "kaniko: the executor exited with code {} building {}\n", executor->exit_code,
                    plan.repository);
-        FailureReport report{plan.repository, plan.destinations, executor->exit_code, {tail.begin(), tail.end()},
+        FailureReport report{plan.repository, plan.destinations, executor->exit_code, relay.last_lines(k_tail_lines),
                              plan.auth, plan.oidc_audience, plan.executor_image, elapsed()};
         if (const auto hint = failure_hint(report)) fmt::print(edges.log, "kaniko: hint: {}\n", *hint);
         annotate_or_warn(plan, edges, failure_annotation(report), AnnotationStyle::error);
@@ -406,7 +493,7 @@ void run_cleanup(const Environment& env, ProcessRunner& runner, const std::strin
         // Quietly: after a normal build the container is gone already (--rm).
         (void)runner.capture({"docker", "rm", "--force", container_name_for(scope)}, {}, Stderr::discard);
     }
-    for (const auto& leftover : entries_with_prefix(temp_root, temp_dir_prefix(scope))) {
+    for (const auto& leftover : entries_named(temp_root, temp_dir_prefix(scope), k_temp_dir_suffix_length)) {
         remove_tree(leftover);
         fmt::print(log, "kaniko: removed {}\n", leftover);
     }

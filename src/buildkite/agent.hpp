@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/error.hpp"
 #include "util/process.hpp"
@@ -18,8 +19,9 @@ class Agent {
 public:
     virtual ~Agent() = default;
     virtual Expected<std::string> request_token(std::string_view audience, int lifetime_seconds) = 0;
-    // Best effort: older agents have no redactor, and the token is kept out of the log regardless.
-    virtual void redact(std::string_view secret) = 0;
+    // Best effort: older agents have no redactor, and the helper masks secrets in what it relays
+    // regardless. Fails only when the job is cancelled meanwhile.
+    virtual Status redact(const std::vector<std::string>& secrets) = 0;
     virtual Status annotate(std::string_view body, AnnotationStyle style, std::string_view context) = 0;
     virtual Status set_meta_data(std::string_view key, std::string_view value) = 0;
 };

@@ -139,6 +139,7 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
     plan.push = config.push && !env.flag("KANIKO_NO_PUSH");
     plan.annotate = config.annotate;
     plan.checkout_dir = checkout_dir;
+    plan.context = config.context;
     plan.dockerfile = config.dockerfile;
     plan.job_scope = job_scope(env);
     plan.container_name = container_name_for(plan.job_scope);

@@ -34,6 +34,7 @@ struct BuildPlan {
     bool push = true;
     bool annotate = true;
     std::string checkout_dir;
+    std::string context;     // relative to the checkout
     std::string dockerfile;  // relative to the checkout
     std::string job_scope;   // the job ID, or "local": names containers and temporary directories
     std::string container_name;

@@ -39,6 +39,25 @@ std::optional<BasicCredentials> login_of(const json::object& entry) {
 
 }  // namespace
 
+std::vector<Secret> secrets_in_docker_config(std::string_view config_json) {
+    boost::system::error_code ec;
+    const auto value = json::parse(config_json, ec);
+    if (ec || !value.is_object()) return {};
+    std::vector<Secret> secrets;
+    const auto* auths = value.as_object().if_contains("auths");
+    if (auths == nullptr || !auths->is_object()) return secrets;
+    for (const auto& [key, entry] : auths->as_object()) {
+        if (!entry.is_object()) continue;
+        if (auto login = login_of(entry.as_object()); login && !login->password.empty()) {
+            secrets.push_back({std::move(login->password), std::move(login->username)});
+        }
+        for (const auto* field : {"password", "identitytoken", "registrytoken"}) {
+            if (auto text = string_field(entry.as_object(), field); !text.empty()) secrets.push_back({std::move(text), {}});
+        }
+    }
+    return secrets;
+}
+
 Expected<CredentialSource> find_credentials(std::string_view config_json, std::string_view host) {
     boost::system::error_code ec;
     const auto value = json::parse(config_json, ec);

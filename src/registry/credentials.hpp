@@ -3,8 +3,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/error.hpp"
+#include "util/secrets.hpp"
 
 namespace kaniko {
 
@@ -21,6 +23,10 @@ struct CredentialSource {
     std::optional<BasicCredentials> basic;
     std::optional<std::string> helper;  // docker-credential-<helper>
 };
+
+// Every credential a Docker config file holds in the clear, so that none of them reaches the log:
+// the logins in `auths` (as `auth` or as username and password) and identity or registry tokens.
+std::vector<Secret> secrets_in_docker_config(std::string_view config_json);
 
 Expected<CredentialSource> find_credentials(std::string_view config_json, std::string_view host);
 

@@ -57,4 +57,11 @@ Error Error::invalid_config(std::string message) { return {std::move(message), k
 
 Error Error::failure(std::string message, int exit_code) { return {std::move(message), exit_code}; }
 
+Error Error::cancelled(int signal) {
+    return {fmt::format("cancelled by signal {}; nothing more is started, the executor is stopped and the credentials "
+                        "are removed",
+                        signal),
+            128 + signal};
+}
+
 }  // namespace kaniko

@@ -21,6 +21,9 @@ struct Error {
     static Error invalid_attribute(std::string_view attribute, std::string_view value, std::string_view allowed);
     static Error invalid_config(std::string message);
     static Error failure(std::string message, int exit_code = k_exit_failure);
+    // The job was cancelled: exit 128 + signal, and the same line wherever the signal landed.
+    static Error cancelled(int signal);
+    bool is_cancellation() const { return exit_code > 128; }
 };
 
 // Quotes text as a JSON string so that a value with newlines or control bytes still prints on one line;

@@ -16,7 +16,7 @@ namespace kaniko {
 namespace fs = std::filesystem;
 
 Expected<TempDir> TempDir::create(const std::string& parent, const std::string& prefix) {
-    std::string pattern = fmt::format("{}/{}XXXXXX", parent, prefix);
+    std::string pattern = fmt::format("{}/{}{}", parent, prefix, std::string(k_temp_dir_suffix_length, 'X'));
     if (::mkdtemp(pattern.data()) == nullptr) {
         return Error::failure(fmt::format("cannot create a private directory in {}: {}; set TMPDIR to a writable "
                                           "directory",
@@ -77,24 +77,25 @@ void remove_tree(const std::string& path) noexcept {
     fs::remove_all(path, ignored);
 }
 
-std::vector<std::string> entries_with_prefix(const std::string& parent, std::string_view prefix) {
+std::vector<std::string> entries_named(const std::string& parent, std::string_view prefix, std::size_t suffix_length) {
     std::vector<std::string> found;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(parent, ec)) {
-        if (entry.path().filename().string().starts_with(prefix)) found.push_back(entry.path().string());
+        const auto name = entry.path().filename().string();
+        if (name.size() == prefix.size() + suffix_length && name.starts_with(prefix)) found.push_back(entry.path().string());
     }
     return found;
 }
 
-std::optional<std::string> resolve_inside(const std::string& base, const std::string& relative) {
+Expected<std::optional<std::string>> resolve_inside(const std::string& base, const std::string& relative) {
     std::error_code ec;
     const auto root = fs::weakly_canonical(base, ec);
-    if (ec) return std::nullopt;
+    if (ec) return Error::failure(ec.message());
     const auto target = fs::weakly_canonical(root / relative, ec);
-    if (ec) return std::nullopt;
+    if (ec) return Error::failure(ec.message());
     const auto rel = target.lexically_relative(root);
-    if (rel.empty() || *rel.begin() == "..") return std::nullopt;
-    return target.string();
+    if (rel.empty() || *rel.begin() == "..") return std::optional<std::string>();
+    return std::optional<std::string>(target.string());
 }
 
 }  // namespace kaniko

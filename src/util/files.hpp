@@ -9,6 +9,9 @@
 
 namespace kaniko {
 
+// mkdtemp's random part: `prefix` then this many characters name a TempDir.
+inline constexpr std::size_t k_temp_dir_suffix_length = 6;
+
 // A directory of our own (mode 0700, from mkdtemp), removed with everything in it when it goes.
 class TempDir {
 public:
@@ -34,10 +37,11 @@ Status make_private_dir(const std::string& path);
 std::optional<std::string> read_text_file(const std::string& path);
 void remove_tree(const std::string& path) noexcept;
 
-// Directories in `parent` whose names start with `prefix`.
-std::vector<std::string> entries_with_prefix(const std::string& parent, std::string_view prefix);
+// Entries in `parent` named `prefix` and then exactly `suffix_length` more characters.
+std::vector<std::string> entries_named(const std::string& parent, std::string_view prefix, std::size_t suffix_length);
 
-// `relative` resolved inside `base` with symbolic links followed, or nothing when it ends up outside.
-std::optional<std::string> resolve_inside(const std::string& base, const std::string& relative);
+// `relative` resolved inside `base` with symbolic links followed, or nothing when it ends up outside;
+// an Error when the disk cannot tell (a directory that cannot be read, a loop of links).
+Expected<std::optional<std::string>> resolve_inside(const std::string& base, const std::string& relative);
 
 }  // namespace kaniko

@@ -3,6 +3,7 @@
 
 #include <boost/process.hpp>
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 #include "util/signals.hpp"
 
@@ -47,32 +49,87 @@ std::string find_program(std::string_view program) {
     return bp::search_path(std::string(program)).string();
 }
 
-Expected<Captured> SystemProcessRunner::capture(const Argv& argv, std::string_view input, Stderr stderr_mode) {
+int SystemProcessRunner::cancel_signal() const { return m_signals != nullptr ? m_signals->received() : 0; }
+
+Expected<Captured> SystemProcessRunner::capture(const Argv& argv, std::string_view input, Stderr stderr_mode,
+                                                OnCancel on_cancel) {
+    const auto refuse_when_cancelled = [&]() -> std::optional<Error> {
+        if (on_cancel == OnCancel::refuse && cancel_signal() != 0) return Error::cancelled(cancel_signal());
+        return std::nullopt;
+    };
+    if (auto cancelled = refuse_when_cancelled()) return *cancelled;
     auto path = locate(argv);
     if (!path) return path.error();
+    Captured result;
+    bool input_refused = false;
     try {
-        bp::opstream to_child;
-        bp::ipstream from_child;
+        bp::pipe to_child;
+        bp::pipe from_child;
         auto child = stderr_mode == Stderr::discard
                          ? bp::child(*path, bp::args(arguments_of(argv)), bp::std_in < to_child,
                                      bp::std_out > from_child, bp::std_err > bp::null)
                          : bp::child(*path, bp::args(arguments_of(argv)), bp::std_in < to_child,
                                      bp::std_out > from_child);
-        // Inputs here are small (a token, an annotation): write all, close, then read.
-        to_child << input;
-        to_child.flush();
-        to_child.pipe().close();
-        Captured result;
-        result.output.assign(std::istreambuf_iterator<char>(from_child), std::istreambuf_iterator<char>());
+        // Our copies of the child's ends must go, or neither side ever sees end of file.
+        ::close(to_child.native_source());
+        to_child.assign_source(-1);
+        ::close(from_child.native_sink());
+        from_child.assign_sink(-1);
+        int input_fd = to_child.native_sink();
+        const auto close_input = [&] {
+            ::close(input_fd);
+            input_fd = -1;
+            to_child.assign_sink(-1);
+        };
+        ::fcntl(input_fd, F_SETFL, ::fcntl(input_fd, F_GETFL) | O_NONBLOCK);
+        if (input.empty()) close_input();
+        // Write and read at once: a child may answer before it has read all of a large input.
+        for (bool output_open = true; output_open;) {
+            pollfd fds[2] = {{from_child.native_source(), POLLIN, 0}, {input_fd, POLLOUT, 0}};
+            if (::poll(fds, input_fd >= 0 ? 2 : 1, -1) < 0) {
+                if (errno == EINTR) continue;
+                break;
+            }
+            if (fds[1].revents & (POLLOUT | POLLERR | POLLHUP)) {
+                const auto n = ::write(input_fd, input.data(), input.size());
+                if (n >= 0) {
+                    input.remove_prefix(static_cast<std::size_t>(n));
+                    if (input.empty()) close_input();
+                } else if (errno == EPIPE) {
+                    input_refused = true;  // SIGPIPE is ignored: the helper lives on and says so
+                    close_input();
+                } else if (errno != EINTR && errno != EAGAIN) {
+                    close_input();
+                }
+            }
+            if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+                char buffer[8192];
+                const auto n = ::read(from_child.native_source(), buffer, sizeof buffer);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) {
+                    output_open = false;
+                } else {
+                    result.output.append(buffer, static_cast<std::size_t>(n));
+                }
+            }
+        }
+        if (input_fd >= 0) close_input();
         child.wait();
         result.exit_code = decode_status(child.native_exit_code());
-        return result;
     } catch (const std::exception& e) {
         return Error::failure(fmt::format("could not run {}: {}", argv.front(), e.what()));
     }
+    // The child had the same signal from the agent: what it said is not the outcome, the cancel is.
+    if (auto cancelled = refuse_when_cancelled()) return *cancelled;
+    if (input_refused) {
+        return Error::failure(fmt::format("{} exited (code {}) without reading its standard input",
+                                          shell_join(argv), result.exit_code));
+    }
+    return result;
 }
 
 Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHandlers& handlers) {
+    if (const auto signal = cancel_signal(); signal != 0) return Error::cancelled(signal);
     auto path = locate(argv);
     if (!path) return path.error();
     try {
@@ -84,7 +141,7 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHan
         output.assign_sink(-1);
 
         Streamed result;
-        std::string pending;
+        std::vector<char> buffer(64 * 1024);  // a full pipe in one read
         const int signal_fd = m_signals != nullptr ? m_signals->fd() : -1;
         const auto deliver_signal = [&] {
             if (result.signal != 0 || m_signals == nullptr || m_signals->received() == 0) return;
@@ -109,21 +166,12 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHan
             }
             if (fds[1].revents & POLLIN) deliver_signal();
             if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-                char buffer[8192];
-                const auto n = ::read(output.native_source(), buffer, sizeof buffer);
+                const auto n = ::read(output.native_source(), buffer.data(), buffer.size());
                 if (n < 0 && errno == EINTR) continue;
                 if (n <= 0) break;
-                pending.append(buffer, static_cast<std::size_t>(n));
-                std::size_t start = 0;
-                for (auto newline = pending.find('\n'); newline != std::string::npos;
-                     newline = pending.find('\n', start)) {
-                    handlers.on_line(std::string_view(pending).substr(start, newline - start));
-                    start = newline + 1;
-                }
-                pending.erase(0, start);
+                handlers.on_output(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
             }
         }
-        if (!pending.empty()) handlers.on_line(pending);
         child.wait();
         // A signal sent to the whole process group can end the child before our handler has run:
         // the child's end of file then wins the race, and the signal must still count.

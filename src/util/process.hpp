@@ -22,10 +22,13 @@ struct Streamed {
 };
 
 enum class Stderr { inherit, discard };
+// Once the job is cancelled nothing new may start, except the commands that clean up after it.
+enum class OnCancel { refuse, run };
 
 // What stream() calls while a child runs.
 struct StreamHandlers {
-    std::function<void(std::string_view line)> on_line;
+    // Each read of stdout and stderr, merged, as it arrives: any length, lines not kept whole.
+    std::function<void(std::string_view output)> on_output;
     // Once, when a watched signal arrives; reading goes on until the child has exited.
     std::function<void(int signal)> on_signal = [](int) {};
     // About once a second, whatever the child prints, for work that must happen on time.
@@ -39,12 +42,14 @@ public:
     virtual ~ProcessRunner() = default;
 
     // `input` goes to stdin (secrets travel this way, never in argv); stdout is returned and stderr
-    // is passed through to ours unless discarded. A program that cannot be started is an Error, a
-    // non-zero exit is not.
+    // is passed through to ours unless discarded. A program that cannot be started, or that exits
+    // without reading its input, is an Error; a non-zero exit is not. Once the job is cancelled
+    // this is Error::cancelled, before the start or after the end of the child, unless OnCancel::run.
     virtual Expected<Captured> capture(const Argv& argv, std::string_view input = {},
-                                       Stderr stderr_mode = Stderr::inherit) = 0;
+                                       Stderr stderr_mode = Stderr::inherit, OnCancel on_cancel = OnCancel::refuse) = 0;
 
-    // Hands over stdout and stderr, merged, line by line as they arrive.
+    // Hands over stdout and stderr, merged, as they arrive. Refuses to start once the
+    // job is cancelled; a cancel that comes while the child runs goes to on_signal.
     virtual Expected<Streamed> stream(const Argv& argv, const StreamHandlers& handlers) = 0;
 };
 
@@ -52,11 +57,13 @@ public:
 class SystemProcessRunner final : public ProcessRunner {
 public:
     explicit SystemProcessRunner(const SignalWatch* signals = nullptr) : m_signals(signals) {}
-    Expected<Captured> capture(const Argv& argv, std::string_view input = {},
-                               Stderr stderr_mode = Stderr::inherit) override;
+    Expected<Captured> capture(const Argv& argv, std::string_view input = {}, Stderr stderr_mode = Stderr::inherit,
+                               OnCancel on_cancel = OnCancel::refuse) override;
     Expected<Streamed> stream(const Argv& argv, const StreamHandlers& handlers) override;
 
 private:
+    int cancel_signal() const;
+
     const SignalWatch* m_signals;
 };
 

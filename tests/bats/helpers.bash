@@ -48,12 +48,34 @@ plugin_config() { export BUILDKITE_PLUGIN_CONFIGURATION="$1"; }
 # The argv of the Nth recorded docker call (1-based), one word per line.
 docker_call() { sed -n "${1}p" "${STAND_IN_DIR}/docker-calls"; }
 
+# Fails when `docker run` was called: the executor never started.
+refute_executor_started() {
+  if [[ -e "${STAND_IN_DIR}/docker-calls" ]] && grep -q '^run ' "${STAND_IN_DIR}/docker-calls"; then
+    fail "the executor was started: $(grep '^run ' "${STAND_IN_DIR}/docker-calls")"
+  fi
+}
+
 last_token() { tail -n 1 "${STAND_IN_DIR}/tokens"; }
 
 meta_data() { cat "${STAND_IN_DIR}/meta-data/$(printf '%s' "$1" | sed 's|/|%2F|g')"; }
 
 annotation() { cat "${STAND_IN_DIR}/annotations/$1"; }
 annotation_style() { cat "${STAND_IN_DIR}/annotation-styles/$1"; }
+
+# Fails when any base64 encoding of the token (alone, or as `buildkite:token` at any alignment inside a
+# longer text) appears in the given files or in the last run's output.
+refute_base64_token_leaked() {
+  local token prefix encoded core
+  token="$(last_token)"
+  for prefix in "" "x" "xy" "buildkite:"; do
+    encoded="$(printf '%s%s' "${prefix}" "${token}" | base64 -w0)"
+    # Past what depends on the prefix, 40 characters can only come from the token.
+    core="${encoded:16:40}"
+    # shellcheck disable=SC2154 # bats' run sets output
+    [[ "${output}" != *"${core}"* ]] || fail "base64 of the token (after '${prefix}') reached the job log"
+    if grep -rqF -- "${core}" "$@"; then fail "base64 of the token was found in: $(grep -rlF -- "${core}" "$@" | tr '\n' ' ')"; fi
+  done
+}
 
 # Fails when the token appears in any of the given files or in the last run's output.
 refute_token_leaked() {

@@ -27,21 +27,29 @@ setup() {
   run cat "${BATS_TEST_TMPDIR}/log"
   assert_output --partial "kaniko: received signal 15; stopping the executor container kaniko-${BUILDKITE_JOB_ID}"
   assert_output --partial "kaniko: cancelled by signal 15"
-  run grep -c "^rm --force kaniko-${BUILDKITE_JOB_ID}\$" "${STAND_IN_DIR}/docker-calls"
-  assert_output 1
+  grep -q "^rm --force kaniko-${BUILDKITE_JOB_ID}\$" "${STAND_IN_DIR}/docker-calls"
+  assert_file_not_exist "${STAND_IN_DIR}/running-kaniko-${BUILDKITE_JOB_ID}"
+  assert_file_not_exist "${STAND_IN_DIR}/pushed-kaniko-${BUILDKITE_JOB_ID}"
   assert_equal "$(find "${TMPDIR}" -mindepth 1 | wc -l)" 0
 }
 
 @test "pre-exit removes this job's leftovers and nobody else's" {
-  mine="${TMPDIR}/kaniko-buildkite-${BUILDKITE_JOB_ID}-abc123"
-  theirs="${TMPDIR}/kaniko-buildkite-another-job-def456"
-  mkdir -p "${mine}/docker" "${theirs}/docker"
+  # The names a build gives its private directories: kaniko-buildkite-<job>+<6 random characters>.
+  mine="${TMPDIR}/kaniko-buildkite-${BUILDKITE_JOB_ID}+abc123"
+  theirs="${TMPDIR}/kaniko-buildkite-another-job+def456"
+  # Jobs whose IDs start with this one's, building at the same time on the same host.
+  longer_id="${TMPDIR}/kaniko-buildkite-${BUILDKITE_JOB_ID}-2+ghi789"
+  longer_suffix="${TMPDIR}/kaniko-buildkite-${BUILDKITE_JOB_ID}+abc123x"
+  mkdir -p "${mine}/docker" "${theirs}/docker" "${longer_id}/docker" "${longer_suffix}/docker"
   echo '{"auths":{}}' >"${mine}/docker/config.json"
   echo '{"auths":{}}' >"${theirs}/docker/config.json"
+  echo '{"auths":{}}' >"${longer_id}/docker/config.json"
   run_hook pre-exit
   assert_success
   assert_dir_not_exist "${mine}"
   assert_dir_exist "${theirs}"
+  assert_file_exist "${longer_id}/docker/config.json"
+  assert_dir_exist "${longer_suffix}"
   assert_output --partial "kaniko: removed ${mine}"
   assert_equal "$(cat "${STAND_IN_DIR}/docker-calls")" "rm --force kaniko-${BUILDKITE_JOB_ID}"
 }

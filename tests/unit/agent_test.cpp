@@ -19,15 +19,15 @@ TEST_CASE("agent: secrets and values travel on stdin, names on the command line"
     const auto token = agent->request_token("https://packages.buildkite.com/acme/images", 300);
     REQUIRE(token);
     CHECK(*token == "header.payload.signature");
-    agent->redact(*token);
+    REQUIRE(agent->redact({*token, "second-form"}));
     REQUIRE(agent->annotate("<p>body</p>", AnnotationStyle::success, "kaniko-app"));
     REQUIRE(agent->set_meta_data("kaniko-image", "r/app@sha256:1"));
 
     REQUIRE(runner.calls.size() == 4);
     CHECK(runner.calls[0].argv == Argv{"buildkite-agent", "oidc", "request-token", "--audience",
                                        "https://packages.buildkite.com/acme/images", "--lifetime", "300"});
-    CHECK(runner.calls[1].argv == Argv{"buildkite-agent", "redactor", "add"});
-    CHECK(runner.calls[1].input == "header.payload.signature");
+    CHECK(runner.calls[1].argv == Argv{"buildkite-agent", "redactor", "add", "--format", "json"});
+    CHECK(runner.calls[1].input == R"({"kaniko-0":"header.payload.signature","kaniko-1":"second-form"})");
     CHECK(runner.calls[2].argv ==
           Argv{"buildkite-agent", "annotate", "--style", "success", "--context", "kaniko-app"});
     CHECK(runner.calls[2].input == "<p>body</p>");
@@ -45,7 +45,7 @@ TEST_CASE("agent: failures say which call failed", "[agent]") {
           "buildkite-agent oidc request-token --audience https://r failed (exit 1); check that the agent may request "
           "OIDC tokens and that the audience is the registry's URL");
     CHECK(agent->set_meta_data("k", "v").error().message == "buildkite-agent meta-data set failed (exit 1)");
-    agent->redact("secret");
+    REQUIRE(agent->redact({"secret"}));
     CHECK(log.str().starts_with("kaniko: this agent cannot add secrets to its redactor"));
 }
 

@@ -38,7 +38,11 @@ public:
                          ".sig");
         return tokens.back();
     }
-    void redact(std::string_view) override {}
+    std::vector<std::string> redacted;
+    Status redact(const std::vector<std::string>& secrets) override {
+        redacted.insert(redacted.end(), secrets.begin(), secrets.end());
+        return Ok{};
+    }
     Status annotate(std::string_view body, AnnotationStyle style, std::string_view) override {
         annotations.push_back(std::string(to_string(style)) + ": " + std::string(body));
         return Ok{};

@@ -29,7 +29,7 @@ public:
     std::chrono::milliseconds on_tick_delay{0};  // how long the "executor" has run at each tick
     std::function<void(const Argv&)> on_stream = [](const Argv&) {};
 
-    Expected<Captured> capture(const Argv& argv, std::string_view input, Stderr) override {
+    Expected<Captured> capture(const Argv& argv, std::string_view input, Stderr, OnCancel) override {
         calls.push_back({argv, std::string(input)});
         return answer(calls.back());
     }
@@ -41,7 +41,7 @@ public:
             handlers.on_tick();
         }
         on_stream(argv);
-        for (const auto& line : executor_output) handlers.on_line(line);
+        for (const auto& line : executor_output) handlers.on_output(line + "\n");
         return Streamed{executor_exit, 0};
     }
 };

@@ -22,7 +22,7 @@ TEST_CASE("files: a temporary directory is private and goes away with everything
         REQUIRE(::stat((path + "/secret").c_str(), &info) == 0);
         CHECK((info.st_mode & 0777) == 0600);
         CHECK(read_text_file(path + "/secret") == "token");
-        CHECK(entries_with_prefix("/tmp", fs::path(path).filename().string()) == std::vector<std::string>{path});
+        CHECK(entries_named("/tmp", "kaniko-files-test-", k_temp_dir_suffix_length) == std::vector<std::string>{path});
     }
     CHECK_FALSE(fs::exists(path));
 }
@@ -42,8 +42,8 @@ TEST_CASE("files: paths resolved inside a base, symbolic links followed", "[file
     REQUIRE(dir);
     fs::create_directory(dir->path() + "/sub");
     fs::create_symlink("/etc", dir->path() + "/escape");
-    CHECK(resolve_inside(dir->path(), "sub/Dockerfile") == dir->path() + "/sub/Dockerfile");
-    CHECK_FALSE(resolve_inside(dir->path(), "escape/passwd"));
+    CHECK(*resolve_inside(dir->path(), "sub/Dockerfile") == dir->path() + "/sub/Dockerfile");
+    CHECK_FALSE(*resolve_inside(dir->path(), "escape/passwd"));
 }
 
 TEST_CASE("files: a private file replaced in place stays private and whole", "[files]") {
@@ -57,4 +57,11 @@ TEST_CASE("files: a private file replaced in place stays private and whole", "[f
     REQUIRE(::stat(path.c_str(), &info) == 0);
     CHECK((info.st_mode & 0777) == 0600);
     CHECK_FALSE(fs::exists(path + ".new"));
+}
+
+TEST_CASE("files: entries are matched by the whole name, never by a prefix alone", "[files]") {
+    auto dir = TempDir::create("/tmp", "kaniko-files-test-");
+    REQUIRE(dir);
+    for (const auto* name : {"job+abc123", "job+abc1234", "job-2+abc123", "job+"}) fs::create_directory(dir->path() + "/" + name);
+    CHECK(entries_named(dir->path(), "job+", 6) == std::vector<std::string>{dir->path() + "/job+abc123"});
 }

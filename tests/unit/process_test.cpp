@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <unistd.h>
 
@@ -23,15 +24,15 @@ TEST_CASE("process: a missing program is an error that says so", "[process]") {
     CHECK(run.error().message == "no-such-program-kaniko was not found on PATH; install it or add its directory to PATH");
 }
 
-TEST_CASE("process: stream hands over merged lines as they come", "[process]") {
+TEST_CASE("process: stream hands over stdout and stderr merged, as they come", "[process]") {
     SystemProcessRunner runner;
-    std::vector<std::string> lines;
+    std::string output;
     const auto run = runner.stream({"sh", "-c", "echo out; echo err >&2; printf 'no newline'; exit 7"},
-                                   {[&](std::string_view line) { lines.emplace_back(line); }});
+                                   {[&](std::string_view chunk) { output += chunk; }});
     REQUIRE(run);
     CHECK(run->exit_code == 7);
     CHECK(run->signal == 0);
-    CHECK(lines == std::vector<std::string>{"out", "err", "no newline"});
+    CHECK(output == "out\nerr\nno newline");
 }
 
 TEST_CASE("process: a child killed by a signal reports 128 + signal", "[process]") {
@@ -70,9 +71,52 @@ TEST_CASE("process: ticks come about once a second, even while the child keeps p
     int ticks = 0;
     std::size_t lines = 0;
     const auto run = runner.stream({"sh", "-c", "i=0; while [ $i -lt 25 ]; do echo line; sleep 0.1; i=$((i+1)); done"},
-                                   {[&](std::string_view) { ++lines; }, [](int) {}, [&] { ++ticks; }});
+                                   {[&](std::string_view chunk) { lines += std::count(chunk.begin(), chunk.end(), '\n'); },
+                                    [](int) {}, [&] { ++ticks; }});
     REQUIRE(run);
     CHECK(lines == 25);
     CHECK(ticks >= 1);
     CHECK(ticks <= 4);
+}
+
+TEST_CASE("process: a child that exits without reading its input is an error of that call", "[process]") {
+    SystemProcessRunner runner;
+    // 1 MB cannot fit in a pipe: the write fails with EPIPE once the child has gone.
+    const auto run = runner.capture({"sh", "-c", "exec 0<&-; exit 1"}, std::string(1 << 20, 'v'));
+    REQUIRE_FALSE(run);
+    CHECK(run.error().message == "sh -c 'exec 0<&-; exit 1' exited (code 1) without reading its standard input");
+}
+
+TEST_CASE("process: large input and output travel at once without a deadlock", "[process]") {
+    SystemProcessRunner runner;
+    const std::string input(1 << 20, 'z');
+    const auto run = runner.capture({"cat"}, input);
+    REQUIRE(run);
+    CHECK(run->output == input);
+}
+
+TEST_CASE("process: after a cancel nothing new starts, but clean-up does", "[process][cancel]") {
+    SignalWatch signals;
+    SystemProcessRunner runner(&signals);
+    REQUIRE(::raise(SIGTERM) == 0);
+    REQUIRE(signals.received() == SIGTERM);
+    const auto refused = runner.capture({"sh", "-c", "echo started"});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().exit_code == 128 + SIGTERM);
+    CHECK(refused.error().message.starts_with("cancelled by signal 15;"));
+    const auto streamed = runner.stream({"sh", "-c", "echo started"}, {[](std::string_view) {}});
+    REQUIRE_FALSE(streamed);
+    CHECK(streamed.error().exit_code == 128 + SIGTERM);
+    const auto cleanup = runner.capture({"sh", "-c", "echo cleaned"}, {}, Stderr::inherit, OnCancel::run);
+    REQUIRE(cleanup);
+    CHECK(cleanup->output == "cleaned\n");
+}
+
+TEST_CASE("process: a cancel that lands while a captured child runs wins over its exit code", "[process][cancel]") {
+    SignalWatch signals;
+    SystemProcessRunner runner(&signals);
+    // As the agent does: the whole group is signalled, so the child stops too, with its own failure.
+    const auto run = runner.capture({"sh", "-c", "kill -TERM $PPID; exit 1"});
+    REQUIRE_FALSE(run);
+    CHECK(run.error().exit_code == 128 + SIGTERM);
 }

@@ -14,8 +14,9 @@ kaniko_helper_path() {
         printf '%s\n' "${candidate}"
         return 0
       fi
+      # A configuration error, like every other: exit 2.
       echo "kaniko: the helper ${candidate} (from the helper attribute or KANIKO_HELPER) is not an executable file" >&2
-      return 1
+      return 2
     fi
   done
   local built="${kaniko_plugin_dir}/build/kaniko-buildkite-helper"

@@ -81,6 +81,13 @@ std::string default_tag(const Environment& env) {
 
 std::string job_scope(const Environment& env) { return scope_safe(env.get("BUILDKITE_JOB_ID").value_or("local")); }
 
+std::string step_scope(const Environment& env) {
+    const auto key = env.get("BUILDKITE_STEP_KEY");
+    if (!key) return job_scope(env);
+    const auto parallel = env.get("BUILDKITE_PARALLEL_JOB");
+    return scope_safe(parallel ? fmt::format("{}-{}", *key, *parallel) : *key);
+}
+
 std::string certificate_mount_path(std::string_view host) {
     return fmt::format("{}/{}.crt", k_certificates_mount, scope_safe(host));
 }
@@ -143,7 +150,7 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
     plan.dockerfile = config.dockerfile;
     plan.job_scope = job_scope(env);
     plan.container_name = container_name_for(plan.job_scope);
-    plan.annotation_context = fmt::format("kaniko-{}", scope_safe(plan.repository));
+    plan.annotation_context = fmt::format("kaniko-{}-{}", step_scope(env), scope_safe(plan.repository));
     plan.network = config.network;
 
     auto& args = plan.kaniko_args;

@@ -62,6 +62,9 @@ std::string default_tag(const Environment& env);
 // The agent's Docker config file: $DOCKER_CONFIG/config.json, else ~/.docker/config.json.
 std::string docker_config_file(const Environment& env);
 std::string job_scope(const Environment& env);
+// The step's key (and its parallel index), or the job: a retried step keeps its annotation, and two
+// steps building one image keep one each.
+std::string step_scope(const Environment& env);
 std::string container_name_for(std::string_view scope);
 // The `-debug` flavour of an executor image: `...:v1.24.0` becomes `...:v1.24.0-debug`.
 Expected<std::string> debug_variant(std::string_view image);

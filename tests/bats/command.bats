@@ -62,7 +62,7 @@ without_agent() {
   assert_equal "$(meta_data kaniko-image:hello-kaniko)" "${pinned}"
   assert_equal "$(meta_data kaniko-digest:hello-kaniko)" "${STAND_IN_DIGEST}"
   assert_equal "$(meta_data kaniko-tags:hello-kaniko)" "${registry}/hello-kaniko:0123456789ab-42"
-  context="kaniko-packages.buildkite.com-acme-my-container-registry-hello-kaniko"
+  context="kaniko-${BUILDKITE_JOB_ID}-packages.buildkite.com-acme-my-container-registry-hello-kaniko"
   assert_equal "$(annotation_style "${context}")" success
   run annotation "${context}"
   assert_output --partial "docker pull ${pinned}"
@@ -90,7 +90,7 @@ without_agent() {
   assert_failure 3
   assert_line "^^^ +++"
   assert_line "kaniko: the executor exited with code 3 building ${registry}/hello-kaniko"
-  context="kaniko-packages.buildkite.com-acme-my-container-registry-hello-kaniko"
+  context="kaniko-${BUILDKITE_JOB_ID}-packages.buildkite.com-acme-my-container-registry-hello-kaniko"
   assert_equal "$(annotation_style "${context}")" error
   run annotation "${context}"
   assert_output --partial "failed with exit code 3"
@@ -106,7 +106,7 @@ without_agent() {
   run_hook command
   assert_failure 1
   assert_line --partial "kaniko: hint: The registry refused the credentials (401/403). The OIDC audience must be exactly <code>https://${registry}</code>"
-  run annotation "kaniko-packages.buildkite.com-acme-my-container-registry-hello-kaniko"
+  run annotation "kaniko-${BUILDKITE_JOB_ID}-packages.buildkite.com-acme-my-container-registry-hello-kaniko"
   assert_output --partial "OIDC policy must allow this pipeline"
 }
 
@@ -200,7 +200,7 @@ SH
   assert_success
   assert_output --partial " --no-push --digest-file=/kaniko/output/digest"
   assert_file_not_exist "${STAND_IN_DIR}/meta-data/kaniko-image"
-  assert_equal "$(annotation_style kaniko-packages.buildkite.com-acme-my-container-registry-hello-kaniko)" info
+  assert_equal "$(annotation_style kaniko-${BUILDKITE_JOB_ID}-packages.buildkite.com-acme-my-container-registry-hello-kaniko)" info
 }
 
 @test "the recipe's KANIKO_IMAGE, KANIKO_DEBUG and KANIKO_VERBOSITY switches win over attributes" {

@@ -64,16 +64,19 @@ annotation_style() { cat "${STAND_IN_DIR}/annotation-styles/$1"; }
 
 # Fails when any base64 encoding of the token (alone, or as `buildkite:token` at any alignment inside a
 # longer text) appears in the given files or in the last run's output.
-refute_base64_token_leaked() {
-  local token prefix encoded core
-  token="$(last_token)"
-  for prefix in "" "x" "xy" "buildkite:"; do
-    encoded="$(printf '%s%s' "${prefix}" "${token}" | base64 -w0)"
+refute_base64_token_leaked() { refute_base64_leaked "$(last_token)" buildkite "$@"; }
+
+# refute_base64_leaked SECRET USER FILE...: the same for any secret of 60 characters or more.
+refute_base64_leaked() {
+  local secret="$1" user="$2" prefix encoded core
+  shift 2
+  for prefix in "" "x" "xy" "${user}:"; do
+    encoded="$(printf '%s%s' "${prefix}" "${secret}" | base64 -w0)"
     # Past what depends on the prefix, 40 characters can only come from the token.
     core="${encoded:16:40}"
     # shellcheck disable=SC2154 # bats' run sets output
-    [[ "${output}" != *"${core}"* ]] || fail "base64 of the token (after '${prefix}') reached the job log"
-    if grep -rqF -- "${core}" "$@"; then fail "base64 of the token was found in: $(grep -rlF -- "${core}" "$@" | tr '\n' ' ')"; fi
+    [[ "${output}" != *"${core}"* ]] || fail "base64 of the secret (after '${prefix}') reached the job log"
+    if grep -rqF -- "${core}" "$@"; then fail "base64 of the secret was found in: $(grep -rlF -- "${core}" "$@" | tr '\n' ' ')"; fi
   done
 }
 

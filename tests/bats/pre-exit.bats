@@ -76,7 +76,7 @@ setup() {
 @test "a helper attribute that is not an executable is a clear error" {
   export BUILDKITE_PLUGIN_KANIKO_HELPER="${BATS_TEST_TMPDIR}/missing-helper"
   run_hook command
-  assert_failure 1
+  assert_failure 2
   assert_output "kaniko: the helper ${BATS_TEST_TMPDIR}/missing-helper (from the helper attribute or KANIKO_HELPER) is not an executable file"
 }
 

@@ -86,13 +86,21 @@ expected_config_sha256() {
 }
 
 @test "a token refreshed during a long build reaches the running executor through the mounted directory" {
-  config_with ',"oidc-lifetime":3,"extra-args":["--stand-in-sleep=4"]'
+  config_with ',"oidc-lifetime":3,"extra-args":["--stand-in-wait-refresh"]'
   run_hook command
   assert_success
   first="$(head -n 1 "${STAND_IN_DIR}/tokens")"
+  second="$(sed -n 2p "${STAND_IN_DIR}/tokens")"
+  [[ -n "${second}" && "${first}" != "${second}" ]]
   assert_line "executor-config-sha256: $(expected_config_sha256 "${first}")"
-  assert_line "executor-config-sha256-at-push: $(expected_config_sha256 "$(last_token)")"
-  [[ "${first}" != "$(last_token)" ]]
+  # The executor waited for the first replacement; later ones may come before it reads the file.
+  at_push="$(sed -n 's/^executor-config-sha256-at-push: //p' <<<"${output}")"
+  [[ "${at_push}" != "$(expected_config_sha256 "${first}")" ]]
+  matched=0
+  while read -r token; do
+    [[ "${at_push}" == "$(expected_config_sha256 "${token}")" ]] && matched=1
+  done <"${STAND_IN_DIR}/tokens"
+  assert_equal "${matched}" 1
 }
 
 @test "cancelling the job removes the running container" {
@@ -113,4 +121,22 @@ expected_config_sha256() {
   run docker ps -aq --filter "name=kaniko-${BUILDKITE_JOB_ID}"
   assert_output ""
   assert_equal "$(find "${TMPDIR}" -mindepth 1 | wc -l)" 0
+}
+
+@test "an engine that cannot be reached is named before a token is requested" {
+  config_with ''
+  export DOCKER_HOST="unix://${BATS_TEST_TMPDIR}/no-engine.sock"
+  run_hook command
+  assert_failure 1
+  assert_line "kaniko: the Docker engine is unreachable (docker version exited with code 1); start dockerd, or point DOCKER_HOST at a running engine (DOCKER_HOST is ${DOCKER_HOST})"
+  assert_file_not_exist "${STAND_IN_DIR}/tokens"
+}
+
+@test "an executor that prints its credentials, raw and in base64, shows no form of the token" {
+  config_with ',"extra-args":["--stand-in-print-config","--stand-in-exit=1"]'
+  run_hook command
+  assert_failure 1
+  assert_output --partial '"password":"[REDACTED]","auth":"[REDACTED]"'
+  refute_token_leaked "${STAND_IN_DIR}/annotations" "${CHECKOUT}"
+  refute_base64_token_leaked "${STAND_IN_DIR}/annotations"
 }

@@ -90,7 +90,7 @@ digest_of() {
   assert_equal "$(digest_of "$(registry)/${REPO}:latest")" "${pushed}"
   assert_line "kaniko: verified: every tag points to ${pushed}"
   assert_equal "$(meta_data "kaniko-digest:${REPO}")" "${pushed}"
-  run annotation "kaniko-127.0.0.1-${HTPASSWD_PORT}-t${BATS_TEST_NUMBER}-app"
+  run annotation "kaniko-${BUILDKITE_JOB_ID}-127.0.0.1-${HTPASSWD_PORT}-t${BATS_TEST_NUMBER}-app"
   assert_output --partial "docker pull $(registry)/${REPO}@${pushed}"
 }
 
@@ -111,7 +111,7 @@ digest_of() {
   assert_failure 1
   assert_output --partial "kaniko: pre-flight: the registry refused the credentials (GET https://$(registry)/v2/ answered 401). Check the agent's Docker config for $(registry) (docker login, or its credential helper)."
   assert_equal "$(wc -l <"${PUSH_RECORD}")" 0
-  assert_equal "$(annotation_style "kaniko-127.0.0.1-${HTPASSWD_PORT}-t${BATS_TEST_NUMBER}-app")" error
+  assert_equal "$(annotation_style "kaniko-${BUILDKITE_JOB_ID}-127.0.0.1-${HTPASSWD_PORT}-t${BATS_TEST_NUMBER}-app")" error
 }
 
 @test "a token for the wrong audience is refused by the token service, with the recipe's advice" {
@@ -132,7 +132,7 @@ digest_of() {
   assert_line "kaniko: skip-if-exists: every tag already points to ${existing}; not building"
   assert_equal "$(wc -l <"${PUSH_RECORD}")" 0
   assert_equal "$(meta_data "kaniko-digest:${REPO}")" "${existing}"
-  run annotation "kaniko-127.0.0.1-${HTPASSWD_PORT}-t${BATS_TEST_NUMBER}-app"
+  run annotation "kaniko-${BUILDKITE_JOB_ID}-127.0.0.1-${HTPASSWD_PORT}-t${BATS_TEST_NUMBER}-app"
   assert_output --partial "the build was skipped (skip-if-exists)"
 }
 

@@ -209,8 +209,19 @@ TEST_CASE("plan: names are scoped to the job", "[plan]") {
     const auto plan = plan_of(k_recipe, job_env({{"BUILDKITE_JOB_ID", "a/b c"}}));
     CHECK(plan.container_name == "kaniko-a-b-c");
     CHECK(plan.job_scope == "a-b-c");
-    CHECK(plan.annotation_context == "kaniko-packages.buildkite.com-acme-my-container-registry-hello-kaniko");
+    CHECK(plan.annotation_context == "kaniko-a-b-c-packages.buildkite.com-acme-my-container-registry-hello-kaniko");
     CHECK(plan_of(k_recipe, job_env({{"BUILDKITE_JOB_ID", ""}})).container_name == "kaniko-local");
+}
+
+TEST_CASE("plan: annotations are scoped to the step, so concurrent builds of one image keep one each", "[plan]") {
+    const auto context = [](std::map<std::string, std::string, std::less<>> extra) {
+        return plan_of(k_recipe, job_env(std::move(extra))).annotation_context;
+    };
+    const std::string image = "packages.buildkite.com-acme-my-container-registry-hello-kaniko";
+    CHECK(context({{"BUILDKITE_STEP_KEY", "build-api"}}) == "kaniko-build-api-" + image);
+    CHECK(context({{"BUILDKITE_STEP_KEY", "build"}, {"BUILDKITE_PARALLEL_JOB", "2"}}) == "kaniko-build-2-" + image);
+    CHECK(context({{"BUILDKITE_JOB_ID", "0190-job"}}) == "kaniko-0190-job-" + image);
+    CHECK(context({{"BUILDKITE_STEP_KEY", "a"}}) != context({{"BUILDKITE_STEP_KEY", "b"}}));
 }
 
 TEST_CASE("plan: registry certificates and insecure registries reach the executor", "[plan]") {

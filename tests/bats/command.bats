@@ -316,7 +316,7 @@ SH
   plugin_config '{"image":"app","registry":"localhost:5000","auth":"none","preflight":false,"verify":false}'
   without_agent run_hook command
   assert_success
-  assert_output --partial "kaniko: not running under Buildkite; the success annotation (kaniko-localhost-5000-app) would read:"
+  assert_output --partial "kaniko: not running under Buildkite; the success annotation (kaniko-${BUILDKITE_JOB_ID}-localhost-5000-app) would read:"
   assert_output --partial "kaniko: not running under Buildkite; meta-data kaniko-image would be localhost:5000/app@sha256:"
 }
 

@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::size_t k_recent_bytes = 32 * 1024;
 constexpr std::size_t k_max_line_shown = 1000;
+constexpr std::size_t k_probe_length = 64;
 
 }  // namespace
 
@@ -23,19 +24,34 @@ void LogRelay::mask(const std::vector<std::string>& forms) {
     std::stable_sort(m_forms.begin(), m_forms.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
 }
 
+// The first whole `form` in `text` at or after `from`. glibc's memmem is fast for needles of up to
+// 256 bytes and several times slower past that (a token is longer), so a short probe is searched
+// for and the rest compared.
+std::size_t LogRelay::find(std::string_view text, std::size_t from, std::string_view form) {
+    const auto probe = std::min(form.size(), k_probe_length);
+    while (from + form.size() <= text.size()) {
+        const auto* at = static_cast<const char*>(::memmem(text.data() + from, text.size() - from, form.data(), probe));
+        if (at == nullptr) return std::string_view::npos;
+        const auto offset = static_cast<std::size_t>(at - text.data());
+        if (offset + form.size() > text.size()) return std::string_view::npos;
+        if (text.substr(offset + probe, form.size() - probe) == form.substr(probe)) return offset;
+        from = offset + 1;
+    }
+    return std::string_view::npos;
+}
+
 std::string LogRelay::masked(std::string_view text) const {
     std::string out;
     for (const auto& form : m_forms) {
-        const auto* at = static_cast<const char*>(::memmem(text.data(), text.size(), form.data(), form.size()));
-        if (at == nullptr) continue;
+        auto at = find(text, 0, form);
+        if (at == std::string_view::npos) continue;
         // Rare: build the masked copy, then let the remaining forms work on it.
         std::string replaced;
         std::size_t from = 0;
-        while (at != nullptr) {
-            const auto offset = static_cast<std::size_t>(at - text.data());
-            replaced.append(text.substr(from, offset - from)).append(k_masked);
-            from = offset + form.size();
-            at = static_cast<const char*>(::memmem(text.data() + from, text.size() - from, form.data(), form.size()));
+        while (at != std::string_view::npos) {
+            replaced.append(text.substr(from, at - from)).append(k_masked);
+            from = at + form.size();
+            at = find(text, from, form);
         }
         replaced.append(text.substr(from));
         out = std::move(replaced);

@@ -31,6 +31,7 @@ public:
     std::vector<std::string> last_lines(std::size_t count) const;
 
 private:
+    static std::size_t find(std::string_view text, std::size_t from, std::string_view form);
     void pass_on(std::size_t length);
     std::string masked(std::string_view text) const;
 

@@ -3,6 +3,9 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <limits>
+
 #include "util/base64.hpp"
 
 namespace kaniko {
@@ -11,6 +14,22 @@ Argv token_request_command(std::string_view audience, int lifetime_seconds) {
     return {"buildkite-agent", "oidc", "request-token", "--audience", std::string(audience), "--lifetime",
             std::to_string(lifetime_seconds)};
 }
+
+namespace {
+
+// A NumericDate may have a fraction (RFC 7519) or be out of any range; it is clamped, never thrown on.
+std::int64_t numeric_date(const boost::json::value& value) {
+    constexpr auto latest = std::numeric_limits<std::int64_t>::max();
+    constexpr auto earliest = std::numeric_limits<std::int64_t>::min();
+    if (value.is_int64()) return value.as_int64();
+    if (value.is_uint64()) return static_cast<std::int64_t>(std::min<std::uint64_t>(value.as_uint64(), latest));
+    const double seconds = value.as_double();
+    if (seconds >= 9.2e18) return latest;
+    if (seconds <= -9.2e18) return earliest;
+    return static_cast<std::int64_t>(seconds);
+}
+
+}  // namespace
 
 Expected<TokenClaims> decode_token_claims(std::string_view token) {
     const auto not_a_jwt = Error::failure("the OIDC token is not a JWT (expected three base64url parts)");
@@ -31,12 +50,14 @@ Expected<TokenClaims> decode_token_claims(std::string_view token) {
         }
     }
     if (const auto* exp = claims.if_contains("exp"); exp != nullptr && exp->is_number()) {
-        result.expires_at = exp->to_number<std::int64_t>();
+        result.expires_at = numeric_date(*exp);
     }
     return result;
 }
 
 Status check_token_claims(const TokenClaims& claims, std::string_view audience, std::int64_t now) {
+    // The difference of two int64 values can overflow; as unsigned it wraps to the right answer.
+    const auto seconds_ago = static_cast<std::uint64_t>(now) - static_cast<std::uint64_t>(claims.expires_at);
     if (claims.audience != audience) {
         return Error::failure(fmt::format("the OIDC token's audience is {}, but oidc-audience is {}; the agent issued a "
                                           "token for another registry",
@@ -44,7 +65,7 @@ Status check_token_claims(const TokenClaims& claims, std::string_view audience, 
     }
     if (claims.expires_at <= now) {
         return Error::failure(fmt::format("the OIDC token expired {}s ago; check the agent's clock and oidc-lifetime",
-                                          now - claims.expires_at));
+                                          seconds_ago));
     }
     return Ok{};
 }

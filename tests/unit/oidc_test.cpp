@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "buildkite/oidc.hpp"
 #include "util/base64.hpp"
 
@@ -42,4 +44,18 @@ TEST_CASE("oidc: a token for another audience, or expired, is refused before use
           "\"https://packages.buildkite.com/acme/other\"; the agent issued a token for another registry");
     CHECK(check_token_claims(claims, "https://packages.buildkite.com/acme/images", 1030).error().message ==
           "the OIDC token expired 30s ago; check the agent's clock and oidc-lifetime");
+}
+
+TEST_CASE("oidc: an expiry with a fraction or out of range is read, never thrown on", "[oidc][hostile]") {
+    // Found by fuzz_jwt: Boost.JSON throws when asked for a fractional number as an integer.
+    const auto fraction = decode_token_claims(jwt(R"({"aud":"a","exp":1500.0001})"));
+    REQUIRE(fraction);
+    CHECK(fraction->expires_at == 1500);
+    CHECK(decode_token_claims(jwt(R"({"aud":"a","exp":1e300})"))->expires_at == std::numeric_limits<std::int64_t>::max());
+    CHECK(decode_token_claims(jwt(R"({"aud":"a","exp":-1e300})"))->expires_at == std::numeric_limits<std::int64_t>::min());
+    CHECK(decode_token_claims(jwt(R"({"aud":"a","exp":18446744073709551615})"))->expires_at ==
+          std::numeric_limits<std::int64_t>::max());
+    const TokenClaims ancient{"a", std::numeric_limits<std::int64_t>::min()};
+    CHECK(check_token_claims(ancient, "a", 1700000000).error().message ==
+          "the OIDC token expired 9223372038554775808s ago; check the agent's clock and oidc-lifetime");
 }

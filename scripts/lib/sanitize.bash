@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The second build tree: clang with AddressSanitizer and UndefinedBehaviorSanitizer, unit tests and
+# libFuzzer targets. Shared by scripts/test and scripts/fuzz.
+
+# build_sanitized DIR: configures (once) and builds the tree in DIR.
+build_sanitized() {
+  local dir="$1"
+  if [[ ! -f "${dir}/build.ninja" ]]; then
+    cmake -S "${plugin_dir}" -B "${dir}" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+      -DKANIKO_SANITIZE=ON -DKANIKO_FUZZ=ON -DBUILD_TESTING=ON >/dev/null
+  fi
+  cmake --build "${dir}" -j 2
+}

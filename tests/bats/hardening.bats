@@ -63,6 +63,23 @@ assert_nothing_left() { assert_equal "$(find "${TMPDIR}" -mindepth 1 | wc -l)" 0
   refute_started
 }
 
+@test "an unreadable checkout directory is named as such, not as a link out" {
+  [[ "$(id -u)" == 0 ]] || skip "needs root to run the helper as another user"
+  # Root reads everything, so the helper runs as nobody, in directories nobody may use.
+  shared="$(mktemp -d /tmp/kaniko-unreadable.XXXXXX)"
+  chmod 755 "${shared}"
+  mkdir -p "${shared}/checkout/private/app" "${shared}/tmp" "${shared}/record"
+  chmod 1777 "${shared}/tmp" "${shared}/record"
+  cp "${CHECKOUT}/Dockerfile" "${shared}/checkout/private/app/"
+  chmod 000 "${shared}/checkout/private"
+  with_config '"context":"private/app"'
+  run bash -c 'cd "$1/checkout" && setpriv --reuid=65534 --regid=65534 --clear-groups env STAND_IN_DIR="$1/record" TMPDIR="$1/tmp" "$2" build' \
+    _ "${shared}" "${KANIKO_HELPER}"
+  rm -rf "${shared}"
+  assert_failure 2
+  assert_line "kaniko: context: \"private/app\" cannot be read in the checkout (${shared}/checkout: Permission denied); check the permissions of the checkout"
+}
+
 @test "a context that is a file, or missing, is named before a token" {
   with_config '"context":"Dockerfile","dockerfile":"Dockerfile"'
   run_hook command

@@ -8,6 +8,7 @@
 
 #include "config/json_text.hpp"
 #include "registry/reference.hpp"
+#include "util/chars.hpp"
 
 namespace kaniko {
 
@@ -157,7 +158,6 @@ public:
         if (value->is_string()) {
             // The flattened BUILDKITE_PLUGIN_* fallback only has strings; accept plain digits there.
             const std::string text(value->as_string());
-            const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
             if (!text.empty() && text.size() < 10 && std::all_of(text.begin(), text.end(), is_digit)) {
                 return std::stoll(text);
             }
@@ -202,11 +202,6 @@ public:
 private:
     const json::object& m_object;
 };
-
-bool is_ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || is_digit(c); }
-bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
 
 template <class Predicate>
 bool all_of(std::string_view text, Predicate predicate) {

@@ -4,15 +4,14 @@
 
 #include <algorithm>
 
+#include "util/chars.hpp"
+
 namespace kaniko {
 
 namespace {
 
 // Hand-written rather than std::regex: libstdc++'s matcher recurses once per character and
 // overflows the stack on long input, and every rule here is a simple character class.
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
 bool is_upper_hex(char c) { return is_hex(c) || (c >= 'A' && c <= 'F'); }
 
@@ -47,15 +46,7 @@ bool is_valid_port(std::string_view port) {
     return number >= 1 && number <= 65535;
 }
 
-bool is_valid_dns_name(std::string_view name) {
-    if (name.size() > 253) return false;
-    for (;;) {
-        const auto dot = name.find('.');
-        if (!is_valid_label(name.substr(0, dot))) return false;
-        if (dot == std::string_view::npos) return true;
-        name = name.substr(dot + 1);
-    }
-}
+bool is_valid_dns_name(std::string_view name) { return name.size() <= 253 && every_part(name, '.', is_valid_label); }
 
 bool is_valid_bracketed_ip(std::string_view address) {
     if (address.size() < 3 || address.front() != '[' || address.back() != ']') return false;
@@ -85,13 +76,7 @@ bool is_valid_tag(std::string_view tag) {
 }
 
 bool is_valid_repository(std::string_view repository) {
-    if (repository.size() > k_max_repository_length) return false;
-    for (;;) {
-        const auto slash = repository.find('/');
-        if (!is_valid_path_component(repository.substr(0, slash))) return false;
-        if (slash == std::string_view::npos) return true;
-        repository = repository.substr(slash + 1);
-    }
+    return repository.size() <= k_max_repository_length && every_part(repository, '/', is_valid_path_component);
 }
 
 bool is_valid_registry(std::string_view registry) {

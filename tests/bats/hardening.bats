@@ -158,7 +158,7 @@ SH
   export BUILDKITE_JOB_ID="${mine}-2" STAND_IN_EXECUTOR_GATE="${BATS_TEST_TMPDIR}/gate"
   bash -c 'cd "$1" && source "$2"' wrapper "${CHECKOUT}" "${PLUGIN_DIR}/hooks/command" >"${BATS_TEST_TMPDIR}/other.log" 2>&1 &
   other=$!
-  for _ in $(seq 100); do
+  for _ in $(seq 300); do
     [[ -e "${STAND_IN_DIR}/waiting-kaniko-${mine}-2" ]] && break
     sleep 0.1
   done

@@ -36,7 +36,7 @@ commands:
   version      print the helper's version
 )";
 
-constexpr std::string_view k_version = "0.1.0";
+constexpr std::string_view k_version = KANIKO_VERSION;  // from the VERSION file, through CMake
 constexpr int k_exit_exists_unknown = 2;
 
 std::string temp_root(const Environment& env) { return env.get("TMPDIR").value_or("/tmp"); }

@@ -48,13 +48,26 @@ docs() { /usr/bin/python3 "${PLUGIN_DIR}/tests/docs/plugin_docs.py" "$@"; }
   done <<<"${configs}"
 }
 
+@test "every example names this plugin by a reference that resolves to its repository, at VERSION" {
+  version="$(cat "${PLUGIN_DIR}/VERSION")"
+  # The agent expands ORG/NAME#REF to github.com/ORG/NAME-buildkite-plugin: plugin.yml's author.
+  assert_equal "$(sed -n 's|^author: https://github.com/||p' "${PLUGIN_DIR}/plugin.yml")" kaniko-buildkite-plugin
+  run docs references
+  assert_success
+  [[ "${#lines[@]}" -ge 4 ]]
+  for line in "${lines[@]}"; do
+    [[ "${line}" == *": kaniko-buildkite-plugin/kaniko#v${version}" ]] || fail "not this plugin at v${version}: ${line}"
+  done
+  assert_equal "$("${KANIKO_HELPER}" version)" "kaniko-buildkite-helper ${version}"
+}
+
 @test "the schema check catches a bad example" {
   # Proves the check above can fail: a copy of the README with an unknown attribute.
   copy="${BATS_TEST_TMPDIR}/plugin"
   mkdir -p "${copy}/tests/docs"
   cp "${PLUGIN_DIR}/plugin.yml" "${copy}/"
   cp "${PLUGIN_DIR}/tests/docs/plugin_docs.py" "${copy}/tests/docs/"
-  printf '```yaml\nsteps:\n  - plugins:\n      - kaniko#v0.1.0:\n          image: app\n          colour: blue\n```\n' >"${copy}/README.md"
+  printf '```yaml\nsteps:\n  - plugins:\n      - kaniko-buildkite-plugin/kaniko#v0.2.0:\n          image: app\n          colour: blue\n```\n' >"${copy}/README.md"
   run /usr/bin/python3 "${copy}/tests/docs/plugin_docs.py" examples
   assert_failure 1
   assert_output --partial "README.md yaml block 1: Additional properties are not allowed ('colour' was unexpected)"

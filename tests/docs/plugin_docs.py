@@ -8,6 +8,7 @@
   plugin_docs.py examples              every kaniko plugin configuration in the README's YAML blocks and
                                        in examples/**/pipeline.yml, validated against plugin.yml, one
                                        JSON object per line; exits 1 naming any that fail validation
+  plugin_docs.py references            where each example names the plugin, and how: `WHERE: KEY`
 """
 import json
 import os
@@ -31,15 +32,15 @@ def is_kaniko(key):
     return name == "kaniko"
 
 
-def plugin_configs(document):
-    """Yields the kaniko plugin configurations in a pipeline document."""
+def plugin_entries(document):
+    """Yields (key, configuration) for each use of the kaniko plugin in a pipeline document."""
     steps = document.get("steps", []) if isinstance(document, dict) else []
     for step in steps:
         for plugin in (step or {}).get("plugins", []) if isinstance(step, dict) else []:
             if isinstance(plugin, dict):
                 for key, config in plugin.items():
                     if is_kaniko(key):
-                        yield config
+                        yield key, config
 
 
 def example_sources():
@@ -66,12 +67,16 @@ def main(command):
         failures = 0
         for where, text in example_sources():
             # The agent interpolates $VARIABLES when the pipeline is uploaded; so do we.
-            for config in plugin_configs(yaml.safe_load(os.path.expandvars(text))):
+            for _, config in plugin_entries(yaml.safe_load(os.path.expandvars(text))):
                 for error in validator.iter_errors(config):
                     print(f"{where}: {error.message}", file=sys.stderr)
                     failures += 1
                 print(json.dumps(config))
         return 1 if failures else 0
+    elif command == "references":
+        for where, text in example_sources():
+            for key, _ in plugin_entries(yaml.safe_load(os.path.expandvars(text))):
+                print(f"{where}: {key}")
     else:
         print(__doc__, file=sys.stderr)
         return 2

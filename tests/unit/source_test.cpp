@@ -17,6 +17,9 @@ Config config_from(std::map<std::string, std::string, std::less<>> vars) {
 
 TEST_CASE("source: plugin keys that name this plugin", "[source]") {
     CHECK(is_kaniko_plugin_key("kaniko#v0.1.0"));
+    // As the README names it, and as the agent expands that in BUILDKITE_PLUGINS.
+    CHECK(is_kaniko_plugin_key("kaniko-buildkite-plugin/kaniko#v0.2.0"));
+    CHECK(is_kaniko_plugin_key("github.com/kaniko-buildkite-plugin/kaniko-buildkite-plugin#v0.2.0"));
     CHECK(is_kaniko_plugin_key("acme/kaniko#v1"));
     CHECK(is_kaniko_plugin_key("github.com/acme/kaniko-buildkite-plugin#v0.1.0"));
     CHECK(is_kaniko_plugin_key("https://github.com/acme/kaniko-buildkite-plugin.git#main"));

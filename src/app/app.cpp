@@ -30,7 +30,7 @@ commands:
   build        build and push, as configured by the plugin's attributes (the command hook)
   plan         print the commands `build` would run, secrets masked, and exit (also: build --dry-run)
   exists REF   print REF's digest and exit 0 if the registry has it, exit 1 if not
-               (options: --docker-config FILE, --ca-file FILE, --insecure)
+               (options: --docker-config FILE, --ca-file FILE, --insecure, --verbose)
   cleanup      remove what a cancelled build of this job left behind (the pre-exit hook)
   attributes   list the attributes the plugin accepts
   version      print the helper's version
@@ -62,8 +62,12 @@ int dispatch(const std::vector<std::string_view>& args) {
         return 0;
     }
     // Only build and exists talk to a registry; the other commands need no HTTP client.
-    const auto with_http = [](const auto& use) {
-        CurlHttpClient curl;
+    const auto trust = find_trust_store(env, [](const std::string& path) {
+        std::error_code ec;
+        return std::filesystem::is_regular_file(path, ec);
+    });
+    const auto with_http = [&](const auto& use) {
+        CurlHttpClient curl(trust);
         RetryingHttpClient http(curl, RetryPolicy{},
                                 [](std::chrono::milliseconds pause) { std::this_thread::sleep_for(pause); });
         return use(http);
@@ -75,7 +79,7 @@ int dispatch(const std::vector<std::string_view>& args) {
         SystemProcessRunner runner(&signals);
         auto agent = make_agent(runner, std::cout);
         auto code = with_http([&](HttpClient& http) {
-            return run_build({env, runner, *agent, http, std::cout, current_dir(), temp_root(env)});
+            return run_build({env, runner, *agent, http, std::cout, current_dir(), temp_root(env), describe(trust)});
         });
         std::cout.flush();
         if (!code) {
@@ -86,10 +90,10 @@ int dispatch(const std::vector<std::string_view>& args) {
         return *code;
     }
     if (command == "exists") {
+        std::vector<std::string> options(args.begin() + 1, args.end());
+        if (std::erase(options, "--verbose") > 0) std::cerr << "kaniko: " << describe(trust) << '\n';
         SystemProcessRunner runner;
-        auto code = with_http([&](HttpClient& http) {
-            return run_exists({args.begin() + 1, args.end()}, env, runner, http, std::cout);
-        });
+        auto code = with_http([&](HttpClient& http) { return run_exists(options, env, runner, http, std::cout); });
         if (!code) {
             // 1 already means "not there"; any failure to find out is 2, whatever its usual code.
             print_error(code.error());

@@ -374,6 +374,7 @@ Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges
     if (auto checked = check_build_files(plan); !checked) return checked.error();
     if (auto checked = check_mount_sources(plan, edges.temp_root); !checked) return checked.error();
     if (auto checked = check_docker_engine(edges); !checked) return checked.error();
+    if (plan.verbosity == "debug" || plan.verbosity == "trace") fmt::print(edges.log, "kaniko: {}\n", edges.trust);
     auto private_dir = TempDir::create(edges.temp_root, temp_dir_prefix(plan.job_scope));
     if (!private_dir) return private_dir.error();
     auto credentials = prepare_credentials(plan, edges, private_dir->path());

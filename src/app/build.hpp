@@ -21,6 +21,7 @@ struct BuildEnvironment {
     std::ostream& log;
     std::string checkout_dir;
     std::string temp_root;
+    std::string trust;  // what TLS trusts by default, said at debug verbosity
 };
 
 // Validates, fetches credentials, runs the executor and reports. Returns the exit code the step

@@ -142,6 +142,7 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
     plan.executor_image = *executor_image;
     auto verbosity = resolve_verbosity(config, env);
     if (!verbosity) return verbosity.error();
+    plan.verbosity = *verbosity;
 
     plan.push = config.push && !env.flag("KANIKO_NO_PUSH");
     plan.annotate = config.annotate;

@@ -31,6 +31,7 @@ struct BuildPlan {
     int oidc_lifetime = 300;
     std::string docker_config_source;  // the agent's config.json, for auth: docker-config
     std::string executor_image;
+    std::string verbosity;  // Kaniko's, which the helper's own detail follows
     bool push = true;
     bool annotate = true;
     std::string checkout_dir;

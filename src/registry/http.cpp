@@ -69,7 +69,20 @@ struct CurlHttpClient::Handle {
     std::unique_ptr<CURL, CurlDeleter> curl{curl_easy_init()};
 };
 
-CurlHttpClient::CurlHttpClient(HttpTimeouts timeouts) : m_handle(std::make_unique<Handle>()), m_timeouts(timeouts) {}
+CurlHttpClient::CurlHttpClient(TrustStore trust, HttpTimeouts timeouts)
+    : m_handle(std::make_unique<Handle>()), m_trust(std::move(trust)), m_timeouts(timeouts) {
+    // The handle is reused and its options persist, so every request sets both CA options; where
+    // the store found nothing, libcurl's built-in default stands in.
+    const char* path = nullptr;
+    if (!m_trust.file && curl_easy_getinfo(m_handle->curl.get(), CURLINFO_CAINFO, &path) == CURLE_OK && path != nullptr) {
+        m_trust.file = path;
+    }
+    path = nullptr;
+    if (!m_trust.directory && curl_easy_getinfo(m_handle->curl.get(), CURLINFO_CAPATH, &path) == CURLE_OK &&
+        path != nullptr) {
+        m_trust.directory = path;
+    }
+}
 
 CurlHttpClient::~CurlHttpClient() = default;
 
@@ -105,7 +118,11 @@ Expected<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
         curl_easy_setopt(curl, CURLOPT_USERNAME, request.basic->username.c_str());
         curl_easy_setopt(curl, CURLOPT_PASSWORD, request.basic->password.c_str());
     }
-    if (request.ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, request.ca_file->c_str());
+    // A registry's own CA replaces the store; otherwise the store, found where the host keeps it.
+    const auto& ca_file = request.ca_file ? request.ca_file : m_trust.file;
+    const auto& ca_directory = request.ca_file ? std::nullopt : m_trust.directory;
+    curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file ? ca_file->c_str() : nullptr);
+    curl_easy_setopt(curl, CURLOPT_CAPATH, ca_directory ? ca_directory->c_str() : nullptr);
 
     const CURLcode code = curl_easy_perform(curl);
     if (code != CURLE_OK) {

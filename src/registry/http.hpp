@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "registry/credentials.hpp"
+#include "registry/trust.hpp"
 #include "util/error.hpp"
 
 namespace kaniko {
@@ -45,7 +46,8 @@ struct HttpTimeouts {
 // libcurl, one easy handle reused so that connections and TLS sessions are kept between requests.
 class CurlHttpClient final : public HttpClient {
 public:
-    explicit CurlHttpClient(HttpTimeouts timeouts = {});
+    // `trust` is used for every request that names no CA file of its own.
+    explicit CurlHttpClient(TrustStore trust = {}, HttpTimeouts timeouts = {});
     ~CurlHttpClient() override;
     CurlHttpClient(const CurlHttpClient&) = delete;
     CurlHttpClient& operator=(const CurlHttpClient&) = delete;
@@ -55,6 +57,7 @@ public:
 private:
     struct Handle;
     std::unique_ptr<Handle> m_handle;
+    TrustStore m_trust;
     HttpTimeouts m_timeouts;
 };
 

@@ -78,3 +78,33 @@ in_root() { run chroot "${ROOT}" /bin/busybox env -i "$@"; }
   in_root /bin/kaniko-buildkite-helper exists --docker-config /work/auth.json "localhost:${REGISTRY_PORT}/static/app:v1"
   assert_failure 2
 }
+
+# exists_trusting PATH [VAR=VALUE...]: the CA bundle placed at PATH in the root, then `exists` with no
+# --ca-file; the bundle is removed again afterwards.
+exists_trusting() {
+  local path="$1"
+  shift
+  mkdir -p "${ROOT}$(dirname "${path}")"
+  cp "${SERVICES}/cert.pem" "${ROOT}${path}"
+  in_root "$@" /bin/kaniko-buildkite-helper exists --verbose --docker-config /work/auth.json \
+    "localhost:${REGISTRY_PORT}/static/app:v1"
+  rm -f "${ROOT}${path}"
+}
+
+@test "it trusts the CA bundle where RHEL, Alpine or the Kaniko image keep it, and says which" {
+  for path in /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem /kaniko/ssl/certs/ca-certificates.crt; do
+    exists_trusting "${path}"
+    assert_success
+    assert_line "kaniko: TLS trusts the CA bundle ${path}"
+    assert_line "${DIGEST}"
+  done
+}
+
+@test "SSL_CERT_FILE names the bundle, as OpenSSL has it" {
+  exists_trusting /corp/ca.pem SSL_CERT_FILE=/corp/ca.pem
+  assert_success
+  assert_line "kaniko: TLS trusts the CA bundle /corp/ca.pem"
+  in_root SSL_CERT_FILE=/corp/missing.pem /bin/kaniko-buildkite-helper exists --docker-config /work/auth.json \
+    "localhost:${REGISTRY_PORT}/static/app:v1"
+  assert_failure 2
+}

@@ -87,7 +87,7 @@ struct Fixture {
             {"BUILDKITE_ORGANIZATION_SLUG", "acme"},
             {"BUILDKITE_JOB_ID", "job-1"},
         });
-        return run_build({env, runner, agent, http, log, checkout(), temp()});
+        return run_build({env, runner, agent, http, log, checkout(), temp(), "TLS trusts the test's CA bundle"});
     }
 
     bool executor_ran() const {
@@ -117,6 +117,18 @@ TEST_CASE("build: pre-flight, executor, verification, report, in that order", "[
     CHECK(f.agent.meta_data["kaniko-digest:app"] == k_digest);
     CHECK(f.agent.annotations.at(0).starts_with("success: "));
     CHECK(f.temp_is_empty());
+}
+
+TEST_CASE("build: what TLS trusts is said at Kaniko's debug verbosity, and only then", "[build]") {
+    Fixture f;
+    const auto ok = [] { return respond(200, {{"docker-content-digest", k_digest}}); };
+    f.http.answers = {respond(200), ok(), ok(), ok(), ok()};
+    REQUIRE(f.build(R"({"image":"app","package-registry":"images","tags":["v1"],"verbosity":"debug"})"));
+    CHECK(f.log.str().find("kaniko: TLS trusts the test's CA bundle\n") != std::string::npos);
+    Fixture quiet;
+    quiet.http.answers = {respond(200), ok(), ok()};
+    REQUIRE(quiet.build(R"({"image":"app","package-registry":"images","tags":["v1"]})"));
+    CHECK(quiet.log.str().find("TLS trusts") == std::string::npos);
 }
 
 TEST_CASE("build: a refusal in pre-flight stops before the executor", "[build]") {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bats
+# scripts/release, run twice: the same bytes each time, and helpers that run where nothing is
+# installed (amd64 in the empty root of tests/integration/static.bats, arm64 under qemu-user-static).
+# Slow (two release builds): scripts/test --release runs it, the default scripts/test does not.
+
+load ../bats/helpers
+
+setup_file() {
+  export DIST1 DIST2 UNPACKED VERSION_NAME
+  DIST1="$(mktemp -d /tmp/kaniko-dist.XXXXXX)"
+  DIST2="$(mktemp -d /tmp/kaniko-dist.XXXXXX)"
+  UNPACKED="$(mktemp -d /tmp/kaniko-unpacked.XXXXXX)"
+  VERSION_NAME="kaniko-buildkite-helper-$(cat "${PLUGIN_DIR}/VERSION")"
+  "${PLUGIN_DIR}/scripts/release" "${DIST1}" >"${DIST1}.log" 2>&1
+  "${PLUGIN_DIR}/scripts/release" "${DIST2}" >"${DIST2}.log" 2>&1
+  for arch in amd64 arm64; do tar -C "${UNPACKED}" -xzf "${DIST1}/${VERSION_NAME}-linux-${arch}.tar.gz"; done
+}
+
+teardown_file() { rm -rf "${DIST1}" "${DIST2}" "${UNPACKED}" "${DIST1}.log" "${DIST2}.log"; }
+
+@test "two runs on one commit give byte-identical tarballs" {
+  for arch in amd64 arm64; do
+    cmp "${DIST1}/${VERSION_NAME}-linux-${arch}.tar.gz" "${DIST2}/${VERSION_NAME}-linux-${arch}.tar.gz"
+  done
+  assert_equal "$(cat "${DIST1}/SHA256SUMS")" "$(cat "${DIST2}/SHA256SUMS")"
+}
+
+@test "SHA256SUMS holds both tarballs, in sha256sum's format" {
+  run bash -c 'cd "$1" && sha256sum --check --strict SHA256SUMS' _ "${DIST1}"
+  assert_success
+  assert_line "${VERSION_NAME}-linux-amd64.tar.gz: OK"
+  assert_line "${VERSION_NAME}-linux-arm64.tar.gz: OK"
+}
+
+@test "each tarball unpacks to one directory: the helper and the licence, owned by root, no build path" {
+  for arch in amd64 arm64; do
+    run tar -tzvf "${DIST1}/${VERSION_NAME}-linux-${arch}.tar.gz"
+    assert_equal "${#lines[@]}" 3
+    assert_line --partial "0/0 "
+    assert_line --partial " ${VERSION_NAME}-linux-${arch}/kaniko-buildkite-helper"
+    assert_line --partial " ${VERSION_NAME}-linux-${arch}/LICENSE"
+    run grep -c -e /tmp/kaniko-release -e "${PLUGIN_DIR}" "${UNPACKED}/${VERSION_NAME}-linux-${arch}/kaniko-buildkite-helper"
+    assert_output 0
+  done
+}
+
+@test "the arm64 helper is an arm64 program that runs version and plan under qemu" {
+  helper="${UNPACKED}/${VERSION_NAME}-linux-arm64/kaniko-buildkite-helper"
+  run readelf --file-header "${helper}"
+  assert_line --partial "AArch64"
+  run qemu-aarch64-static "${helper}" version
+  assert_success
+  assert_output "kaniko-buildkite-helper $(cat "${PLUGIN_DIR}/VERSION")"
+  cd "${BATS_TEST_TMPDIR}"
+  printf 'FROM scratch\n' >Dockerfile
+  BUILDKITE_PLUGIN_CONFIGURATION='{"image":"app","registry":"registry.test","auth":"none"}' \
+    run qemu-aarch64-static "${helper}" plan
+  assert_success
+  assert_line --partial "--destination=registry.test/app:local-0"
+}
+
+@test "the amd64 helper passes the empty-root tests" {
+  KANIKO_STATIC_HELPER="${UNPACKED}/${VERSION_NAME}-linux-amd64/kaniko-buildkite-helper" \
+    run bats "${PLUGIN_DIR}/tests/integration/static.bats"
+  assert_success
+  assert_line --partial "ok 3 in an empty root it asks a TLS registry for a digest"
+}

@@ -11,8 +11,10 @@ setup_file() {
   DIST2="$(mktemp -d /tmp/kaniko-dist.XXXXXX)"
   UNPACKED="$(mktemp -d /tmp/kaniko-unpacked.XXXXXX)"
   VERSION_NAME="kaniko-buildkite-helper-$(cat "${PLUGIN_DIR}/VERSION")"
-  "${PLUGIN_DIR}/scripts/release" "${DIST1}" >"${DIST1}.log" 2>&1
-  "${PLUGIN_DIR}/scripts/release" "${DIST2}" >"${DIST2}.log" 2>&1
+  # Both runs build one commit, even if another is made meanwhile.
+  commit="$(git -C "${PLUGIN_DIR}" rev-parse HEAD)"
+  "${PLUGIN_DIR}/scripts/release" "${DIST1}" "${commit}" >"${DIST1}.log" 2>&1
+  "${PLUGIN_DIR}/scripts/release" "${DIST2}" "${commit}" >"${DIST2}.log" 2>&1
   for arch in amd64 arm64; do tar -C "${UNPACKED}" -xzf "${DIST1}/${VERSION_NAME}-linux-${arch}.tar.gz"; done
 }
 

@@ -61,12 +61,15 @@ int dispatch(const std::vector<std::string_view>& args) {
         std::cout << *text;
         return 0;
     }
-    // Only build and exists talk to a registry; the other commands need no HTTP client.
-    const auto trust = find_trust_store(env, [](const std::string& path) {
-        std::error_code ec;
-        return std::filesystem::is_regular_file(path, ec);
-    });
-    const auto with_http = [&](const auto& use) {
+    // Only build and exists talk to a registry; the other commands need no HTTP client, nor the disk
+    // searched for CA certificates.
+    const auto trust_store = [&] {
+        return find_trust_store(env, [](const std::string& path) {
+            std::error_code ec;
+            return std::filesystem::is_regular_file(path, ec);
+        });
+    };
+    const auto with_http = [](const TrustStore& trust, const auto& use) {
         CurlHttpClient curl(trust);
         RetryingHttpClient http(curl, RetryPolicy{},
                                 [](std::chrono::milliseconds pause) { std::this_thread::sleep_for(pause); });
@@ -78,7 +81,8 @@ int dispatch(const std::vector<std::string_view>& args) {
         SignalWatch signals;
         SystemProcessRunner runner(&signals);
         auto agent = make_agent(runner, std::cout);
-        auto code = with_http([&](HttpClient& http) {
+        const auto trust = trust_store();
+        auto code = with_http(trust, [&](HttpClient& http) {
             return run_build({env, runner, *agent, http, std::cout, current_dir(), temp_root(env), describe(trust)});
         });
         std::cout.flush();
@@ -90,10 +94,12 @@ int dispatch(const std::vector<std::string_view>& args) {
         return *code;
     }
     if (command == "exists") {
+        const auto trust = trust_store();
         std::vector<std::string> options(args.begin() + 1, args.end());
         if (std::erase(options, "--verbose") > 0) std::cerr << "kaniko: " << describe(trust) << '\n';
         SystemProcessRunner runner;
-        auto code = with_http([&](HttpClient& http) { return run_exists(options, env, runner, http, std::cout); });
+        auto code =
+            with_http(trust, [&](HttpClient& http) { return run_exists(options, env, runner, http, std::cout); });
         if (!code) {
             // 1 already means "not there"; any failure to find out is 2, whatever its usual code.
             print_error(code.error());

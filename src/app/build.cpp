@@ -113,7 +113,6 @@ Status check_docker_engine(const BuildEnvironment& edges) {
 struct Credentials {
     std::optional<std::string> directory;
     std::vector<std::string> tokens;        // every OIDC token issued for this build, the newest last
-    std::vector<std::string> masked_forms;  // every form of every secret above or in the Docker config
     std::optional<BasicCredentials> registry_login;  // the same login, for the helper's own registry calls
     bool registry_checks = true;  // false when only the executor can obtain the login
 
@@ -122,21 +121,14 @@ struct Credentials {
 };
 
 // Every form of the secrets is kept out of what the helper relays and handed to the agent's
-// redactor for what it does not relay. Returns the new forms.
-Expected<std::vector<std::string>> protect(const BuildEnvironment& edges, Credentials& credentials,
-                                           const std::vector<Secret>& secrets) {
+// redactor for what it does not relay. Fails only when the job is cancelled meanwhile.
+Status protect(const BuildEnvironment& edges, LogRelay& relay, const std::vector<Secret>& secrets) {
     std::vector<std::string> forms;
     for (const auto& secret : secrets) {
-        for (auto& form : secret_forms(secret)) {
-            if (std::find(credentials.masked_forms.begin(), credentials.masked_forms.end(), form) ==
-                credentials.masked_forms.end()) {
-                credentials.masked_forms.push_back(form);
-                forms.push_back(std::move(form));
-            }
-        }
+        auto more = secret_forms(secret);
+        forms.insert(forms.end(), more.begin(), more.end());
     }
-    if (auto redacted = edges.agent.redact(forms); !redacted) return redacted.error();
-    return forms;
+    return edges.agent.redact(relay.mask(forms));
 }
 
 std::string oidc_docker_config(const BuildPlan& plan, const std::string& token) {
@@ -162,9 +154,7 @@ public:
             return;
         }
         // Masked before the executor can read it from the new config.json.
-        auto forms = protect(m_edges, m_credentials, {{*token, std::string(k_oidc_username)}});
-        if (!forms) return;
-        m_relay.mask(*forms);
+        if (!protect(m_edges, m_relay, {{*token, std::string(k_oidc_username)}})) return;
         m_credentials.tokens.push_back(*token);
         if (auto replaced = replace_private_file(m_credentials.config_path(), oidc_docker_config(m_plan, *token));
             !replaced) {
@@ -189,7 +179,7 @@ private:
     std::chrono::steady_clock::time_point m_due;
 };
 
-Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvironment& edges,
+Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvironment& edges, LogRelay& relay,
                                           const std::string& private_dir) {
     if (plan.auth == Auth::none) return Credentials{};
     Credentials credentials;
@@ -206,7 +196,7 @@ Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvi
         }
         fmt::print(edges.log, "kaniko: using the Docker config {}\n", plan.docker_config_source);
         // The executor can print what it reads; what the plugin hands it is masked like a token.
-        if (auto kept = protect(edges, credentials, secrets_in_docker_config(*text)); !kept) return kept.error();
+        if (auto kept = protect(edges, relay, secrets_in_docker_config(*text)); !kept) return kept.error();
         if (auto written = write_private_file(config_path, *text); !written) return written.error();
         if (!plan.push || !(plan.preflight || plan.skip_if_exists || plan.verify)) return credentials;
         auto found = login_from_docker_config(*text, registry_host(plan.registry), edges.runner);
@@ -220,7 +210,7 @@ Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvi
             credentials.registry_checks = false;
         }
         if (found->login) {
-            if (auto kept = protect(edges, credentials, {{found->login->password, found->login->username}}); !kept) {
+            if (auto kept = protect(edges, relay, {{found->login->password, found->login->username}}); !kept) {
                 return kept.error();
             }
         }
@@ -231,7 +221,7 @@ Expected<Credentials> prepare_credentials(const BuildPlan& plan, const BuildEnvi
                plan.oidc_lifetime);
     auto token = edges.agent.request_token(plan.oidc_audience, plan.oidc_lifetime);
     if (!token) return token.error();
-    if (auto kept = protect(edges, credentials, {{*token, std::string(k_oidc_username)}}); !kept) return kept.error();
+    if (auto kept = protect(edges, relay, {{*token, std::string(k_oidc_username)}}); !kept) return kept.error();
     credentials.tokens.push_back(*token);
     credentials.registry_login = BasicCredentials{std::string(k_oidc_username), *token};
     auto written = write_private_file(config_path, oidc_docker_config(plan, *token));
@@ -377,7 +367,12 @@ Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges
     if (plan.verbosity == "debug" || plan.verbosity == "trace") fmt::print(edges.log, "kaniko: {}\n", edges.trust);
     auto private_dir = TempDir::create(edges.temp_root, temp_dir_prefix(plan.job_scope));
     if (!private_dir) return private_dir.error();
-    auto credentials = prepare_credentials(plan, edges, private_dir->path());
+    // The relay knows every secret from the moment one exists: it carries the executor's output.
+    LogRelay relay([&](std::string_view text) {
+        edges.log.write(text.data(), static_cast<std::streamsize>(text.size()));
+        edges.log.flush();
+    });
+    auto credentials = prepare_credentials(plan, edges, relay, private_dir->path());
     if (!credentials) return credentials.error();
     if (auto checked = check_token(plan, *credentials); !checked) return checked.error();
 
@@ -412,11 +407,6 @@ Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges
     fmt::print(edges.log, "$ {}\n", shell_join(command));
     edges.log.flush();
 
-    LogRelay relay([&](std::string_view text) {
-        edges.log.write(text.data(), static_cast<std::streamsize>(text.size()));
-        edges.log.flush();
-    });
-    relay.mask(credentials->masked_forms);
     TokenRefresher refresher(plan, edges, *credentials, relay);
     bool cancelled = false;
     const auto remove_container = [&] {

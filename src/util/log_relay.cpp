@@ -13,15 +13,18 @@ constexpr std::size_t k_probe_length = 64;
 
 }  // namespace
 
-void LogRelay::mask(const std::vector<std::string>& forms) {
+std::vector<std::string> LogRelay::mask(const std::vector<std::string>& forms) {
+    std::vector<std::string> added;
     for (const auto& form : forms) {
         if (form.empty() || std::find(m_forms.begin(), m_forms.end(), form) != m_forms.end()) continue;
         m_forms.push_back(form);
+        added.push_back(form);
         m_longest_form = std::max(m_longest_form, form.size());
     }
     // Longest first: a form inside a longer one (a token inside its `auth`) must not cut the longer
     // one short before it is found.
     std::stable_sort(m_forms.begin(), m_forms.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    return added;
 }
 
 // The first whole `form` in `text` at or after `from`. glibc's memmem is fast for needles of up to

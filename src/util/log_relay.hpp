@@ -21,8 +21,9 @@ public:
 
     explicit LogRelay(Sink sink) : m_sink(std::move(sink)) {}
 
-    // These texts are masked in everything not passed on yet. None may hold a newline.
-    void mask(const std::vector<std::string>& forms);
+    // These texts are masked in everything not passed on yet. None may hold a newline. Returns
+    // those it did not mask already.
+    std::vector<std::string> mask(const std::vector<std::string>& forms);
     void feed(std::string_view output);
     // Passes on what was held back: the output has ended.
     void finish();

@@ -165,7 +165,7 @@ SH
   assert_file_exist "${STAND_IN_DIR}/waiting-kaniko-${mine}-2"
   BUILDKITE_JOB_ID="${mine}" run_hook pre-exit
   assert_success
-  touch "${STAND_IN_DIR}/../gate"
+  touch "${STAND_IN_EXECUTOR_GATE}"
   status=0
   wait "${other}" || status=$?
   [[ "${status}" == 0 ]] || fail "the other job failed ($status): $(cat "${BATS_TEST_TMPDIR}/other.log")"

@@ -17,7 +17,7 @@ namespace kaniko {
 Expected<int> run_exists(const std::vector<std::string>& args, const Environment& env, ProcessRunner& runner,
                          HttpClient& http, std::ostream& out) {
     const auto usage = Error::invalid_config(
-        "usage: kaniko-buildkite-helper exists [--docker-config FILE] [--ca-file FILE] [--insecure] REF");
+        "usage: kaniko-buildkite-helper exists [--docker-config FILE] [--ca-file FILE] [--insecure] [--verbose] REF");
     std::optional<std::string> reference;
     std::string config_file = docker_config_file(env);
     std::optional<std::string> ca_file;

@@ -52,7 +52,7 @@ TEST_CASE("exists: the digest on stdout and 0, or 1 when the registry has no suc
 TEST_CASE("exists: usage errors and a credential helper that is not installed", "[exists]") {
     Fixture f;
     CHECK(f.exists({}).error().message ==
-          "usage: kaniko-buildkite-helper exists [--docker-config FILE] [--ca-file FILE] [--insecure] REF");
+          "usage: kaniko-buildkite-helper exists [--docker-config FILE] [--ca-file FILE] [--insecure] [--verbose] REF");
     CHECK(f.exists({"--bogus", "app"}).error().exit_code == k_exit_invalid_config);
     CHECK(f.exists({"Not A Ref"}).error().message.starts_with("\"Not A Ref\" is not an image reference"));
     const auto helper = f.exists({"ghcr.io/acme/app:v1"}, R"({"credHelpers":{"ghcr.io":"kaniko-test-absent"}})");

@@ -49,6 +49,7 @@ constexpr std::array k_attributes{
     AttributeSpec{"extra-args", AttributeKind::list, k_max_argument},
     AttributeSpec{"annotate", AttributeKind::boolean, 0},
     AttributeSpec{"helper", AttributeKind::string, k_max_path},
+    AttributeSpec{"helper-url", AttributeKind::string, k_max_path},
     AttributeSpec{"registry-certificates", AttributeKind::object, k_max_path},
     AttributeSpec{"insecure-registries", AttributeKind::list, k_max_repository_length},
     AttributeSpec{"preflight", AttributeKind::boolean, 0},
@@ -443,6 +444,12 @@ Config parse(const json::object& object) {
     config.extra_args = attributes.list("extra-args");
     config.annotate = attributes.boolean("annotate").value_or(true);
     config.helper = attributes.string("helper");
+    // The hooks use it before the helper exists; checked here too so that `plan` names a bad one.
+    config.helper_url = attributes.string("helper-url");
+    if (config.helper_url && !config.helper_url->starts_with("https://") && !config.helper_url->starts_with("http://")) {
+        fail(Error::invalid_attribute("helper-url", *config.helper_url,
+                                      "is not an http(s) URL; give the folder that holds the release tarballs"));
+    }
 
     config.registry_certificates =
         attributes.string_map("registry-certificates", "an object of host[:port]: CA certificate file");

@@ -53,6 +53,7 @@ struct Config {
     std::vector<std::string> extra_args;
     bool annotate = true;
     std::optional<std::string> helper;
+    std::optional<std::string> helper_url;
     std::map<std::string, std::string> registry_certificates;  // host[:port] -> CA file on the agent
     std::vector<std::string> insecure_registries;              // hosts reached over plain HTTP
     bool preflight = true;

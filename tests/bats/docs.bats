@@ -72,3 +72,12 @@ docs() { /usr/bin/python3 "${PLUGIN_DIR}/tests/docs/plugin_docs.py" "$@"; }
   assert_failure 1
   assert_output --partial "README.md yaml block 1: Additional properties are not allowed ('colour' was unexpected)"
 }
+
+@test "helper-checksums.txt gives a sha256 for each release helper of VERSION" {
+  version="$(cat "${PLUGIN_DIR}/VERSION")"
+  for arch in amd64 arm64; do
+    run grep -cE "^[0-9a-f]{64}  kaniko-buildkite-helper-${version}-linux-${arch}\.tar\.gz$" "${PLUGIN_DIR}/helper-checksums.txt"
+    assert_output 1
+  done
+  grep -q "^# kaniko-buildkite-helper ${version}:" "${PLUGIN_DIR}/helper-checksums.txt"
+}

@@ -40,7 +40,8 @@ TEST_CASE("config: every attribute is read", "[config]") {
         "platform": "linux/arm64", "network": "host", "cache": true, "cache-repo": "ghcr.io/acme/cache",
         "cache-ttl": "168h", "push": false, "auth": "oidc", "oidc-audience": "https://ghcr.io",
         "oidc-lifetime": 600, "kaniko-image": "example.com/kaniko:v2", "debug": true, "verbosity": "debug",
-        "extra-args": ["--snapshot-mode=redo"], "annotate": false, "helper": "/opt/helper"
+        "extra-args": ["--snapshot-mode=redo"], "annotate": false, "helper": "/opt/helper",
+        "helper-url": "https://mirror.example.com/kaniko/v0.2.0"
     })");
     REQUIRE(config);
     CHECK(config->image == "team/api");
@@ -66,6 +67,7 @@ TEST_CASE("config: every attribute is read", "[config]") {
     CHECK(config->extra_args == std::vector<std::string>{"--snapshot-mode=redo"});
     CHECK_FALSE(config->annotate);
     CHECK(config->helper == "/opt/helper");
+    CHECK(config->helper_url == "https://mirror.example.com/kaniko/v0.2.0");
 }
 
 TEST_CASE("config: a single tag may be a string", "[config]") {
@@ -161,6 +163,8 @@ TEST_CASE("config: errors name the attribute, the value and what is allowed", "[
               "kaniko-image: \"Not An Image\" is not an image reference; e.g. gcr.io/kaniko-project/executor:v1.24.0");
         CHECK(error_of(R"({"image":"app","verbosity":"loud"})") ==
               "verbosity: \"loud\" is not a Kaniko log level; use panic, fatal, error, warn, info, debug or trace");
+        CHECK(error_of(R"({"image":"app","helper-url":"ftp://mirror/kaniko"})") ==
+              "helper-url: \"ftp://mirror/kaniko\" is not an http(s) URL; give the folder that holds the release tarballs");
     }
     SECTION("malformed JSON") {
         CHECK(error_of("{").starts_with("the plugin configuration is not valid JSON"));

@@ -1,0 +1,32 @@
+#!/usr/bin/python3
+"""Serves a folder over plain HTTP on 127.0.0.1, standing where the GitHub release is.
+
+Binds a free port and writes it to PORT_FILE once it listens, so the tests wait on that file. Every
+request that reaches it is one line in LOG ("GET /path 200"), written before the answer, so a test can
+count the connections a hook opened.
+
+usage: file_server.py FOLDER PORT_FILE LOG
+"""
+import functools
+import http.server
+import os
+import sys
+
+
+def main():
+    folder, port_file, log = sys.argv[1:4]
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_request(self, code="-", size="-"):
+            with open(log, "a") as out:
+                out.write(f"{self.command} {self.path} {code}\n")
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=folder))
+    with open(port_file + ".new", "w") as out:
+        out.write(f"{server.server_address[1]}\n")
+    os.rename(port_file + ".new", port_file)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

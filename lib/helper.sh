@@ -37,7 +37,8 @@ kaniko_helper_path() {
   case "${KANIKO_HELPER_DOWNLOAD:-true}" in
     true) kaniko_download_release || {
       kaniko_status=$?
-      # A download that arrived but failed verification ends the job: it must not look like an outage.
+      # A bad helper-url, or a download that failed verification, ends the job: neither is an outage.
+      [ "${kaniko_status}" -eq 2 ] && return 2
       [ "${kaniko_status}" -eq 3 ] && return 1
       kaniko_no_download="the release helper could not be downloaded (above)"
     } ;;
@@ -67,7 +68,7 @@ kaniko_helper_path() {
 
 # Sets kaniko_version, kaniko_arch and kaniko_release_dir: this checkout's release helper for this machine.
 kaniko_release_paths() {
-  kaniko_version="$(cat "${kaniko_plugin_dir}/VERSION")" || return 1
+  read -r kaniko_version <"${kaniko_plugin_dir}/VERSION" || return 1
   kaniko_arch="$(kaniko_release_arch)"
   kaniko_release_dir="${kaniko_plugin_dir}/.helper/${kaniko_version}-${kaniko_arch}"
 }
@@ -101,9 +102,21 @@ kaniko_expected_sum() {
   done <"${kaniko_plugin_dir}/helper-checksums.txt"
 }
 
-# Status 0: unpacked into .helper/; 1: not available (no checksum, no network, no tool); 3: the
-# download does not match its checksum.
+# Status 0: unpacked into .helper/; 1: not available (no checksum, no network, no tool); 2: helper-url
+# is not a URL; 3: the download does not match its checksum.
 kaniko_download_release() {
+  case "$(kaniko_release_url)" in
+    http://* | https://*) ;;
+    *)
+      if [ -n "${BUILDKITE_PLUGIN_KANIKO_HELPER_URL:-}" ]; then
+        kaniko_name=helper-url kaniko_value="${BUILDKITE_PLUGIN_KANIKO_HELPER_URL}"
+      else
+        kaniko_name=KANIKO_HELPER_URL kaniko_value="${KANIKO_HELPER_URL:-}"
+      fi
+      echo "kaniko: ${kaniko_name}: \"${kaniko_value}\" is not an http(s) URL; give the folder that holds the release tarballs" >&2
+      return 2
+      ;;
+  esac
   kaniko_expected="$(kaniko_expected_sum)"
   if [ -z "${kaniko_expected}" ]; then
     echo "kaniko: helper-checksums.txt names no release helper $(kaniko_release_name), so none is downloaded" >&2
@@ -182,20 +195,31 @@ kaniko_fetch() {
 # host let a later job take over the lock of one that was killed.
 kaniko_take_lock() {
   kaniko_host="$(cat /proc/sys/kernel/hostname 2>/dev/null || hostname)"
-  kaniko_waited=0
+  kaniko_waited=0 kaniko_ownerless=0
   until mkdir "$1" 2>/dev/null; do
-    if [ -r "$1/owner" ] && read -r kaniko_pid kaniko_owner_host <"$1/owner" &&
-      [ "${kaniko_owner_host}" = "${kaniko_host}" ] && ! kaniko_running "${kaniko_pid}"; then
-      echo "kaniko: taking over the download lock of process ${kaniko_pid}, which has ended" >&2
-      rm -rf "$1"
-      continue
+    if [ -r "$1/owner" ] && read -r kaniko_pid kaniko_owner_host <"$1/owner"; then
+      if [ "${kaniko_owner_host}" = "${kaniko_host}" ] && ! kaniko_running "${kaniko_pid}"; then
+        echo "kaniko: taking over the download lock of process ${kaniko_pid}, which has ended" >&2
+        rm -rf "$1"
+        continue
+      fi
+    else
+      # A job killed between mkdir and writing its name leaves a lock without an owner.
+      kaniko_ownerless=$((kaniko_ownerless + 1))
+      if [ "${kaniko_ownerless}" -gt 50 ]; then
+        echo "kaniko: taking over the download lock $1, which names no owner" >&2
+        rm -rf "$1"
+        kaniko_ownerless=0
+        continue
+      fi
     fi
     if [ "${kaniko_waited}" = 0 ]; then
       echo "kaniko: waiting for another job on this host to download the helper" >&2
     fi
     kaniko_waited=$((kaniko_waited + 1))
-    if [ "${kaniko_waited}" -gt 3000 ]; then
-      echo "kaniko: gave up waiting for the download lock $1 after 10 minutes; remove it if no job holds it" >&2
+    # Three tries of at most 300 s each, and some.
+    if [ "${kaniko_waited}" -gt 6000 ]; then
+      echo "kaniko: gave up waiting for the download lock $1 after 20 minutes; remove it if no job holds it" >&2
       return 1
     fi
     sleep 0.2

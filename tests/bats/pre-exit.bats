@@ -62,15 +62,19 @@ setup() {
   assert_output ""
 }
 
-@test "pre-exit never compiles: without a helper it does nothing" {
+@test "pre-exit never downloads or compiles: without a helper it does nothing" {
   copy="${BATS_TEST_TMPDIR}/plugin"
   mkdir -p "${copy}"
-  cp -r "${PLUGIN_DIR}/hooks" "${PLUGIN_DIR}/lib" "${PLUGIN_DIR}/scripts" "${copy}/"
+  cp -r "${PLUGIN_DIR}/hooks" "${PLUGIN_DIR}/lib" "${PLUGIN_DIR}/scripts" "${PLUGIN_DIR}/VERSION" \
+    "${PLUGIN_DIR}/helper-checksums.txt" "${copy}/"
   unset KANIKO_HELPER
+  # Were it to download, this would be a connection refused and a line on stderr.
+  export KANIKO_HELPER_URL="http://127.0.0.1:9/release"
   run bash -c 'cd "$1" && source "$2"' wrapper "${CHECKOUT}" "${copy}/hooks/pre-exit"
   assert_success
   assert_output ""
   assert_dir_not_exist "${copy}/build"
+  assert_dir_not_exist "${copy}/.helper"
 }
 
 @test "a helper attribute that is not an executable is a clear error" {
@@ -83,12 +87,14 @@ setup() {
 @test "without a helper or build tools, the command hook says how to get one" {
   copy="${BATS_TEST_TMPDIR}/plugin"
   mkdir -p "${copy}" "${BATS_TEST_TMPDIR}/bin"
-  cp -r "${PLUGIN_DIR}/hooks" "${PLUGIN_DIR}/lib" "${PLUGIN_DIR}/scripts" "${copy}/"
-  ln -s "$(command -v dirname)" "${BATS_TEST_TMPDIR}/bin/dirname"
-  ln -s "$(command -v bash)" "${BATS_TEST_TMPDIR}/bin/bash"
+  cp -r "${PLUGIN_DIR}/hooks" "${PLUGIN_DIR}/lib" "${PLUGIN_DIR}/scripts" "${PLUGIN_DIR}/VERSION" "${copy}/"
+  for tool in dirname bash uname; do ln -s "$(command -v "${tool}")" "${BATS_TEST_TMPDIR}/bin/${tool}"; done
   unset KANIKO_HELPER
-  run env PATH="${BATS_TEST_TMPDIR}/bin" /bin/bash -c 'cd "$1" && source "$2"' wrapper "${CHECKOUT}" "${copy}/hooks/command"
-  assert_failure 1
-  assert_output --partial "kaniko: cannot build the helper: cmake c++ flock not found."
+  # tests/integration/helper-download.bats has the download; here it is off.
+  run env PATH="${BATS_TEST_TMPDIR}/bin" KANIKO_HELPER_DOWNLOAD=false \
+    /bin/bash -c 'cd "$1" && source "$2"' wrapper "${CHECKOUT}" "${copy}/hooks/command"
+  assert_failure 2
+  assert_output --partial "kaniko: no helper on this agent: downloading the release helper is off (KANIKO_HELPER_DOWNLOAD=false), and it cannot be built (cmake, c++, flock not found). Either install a release helper and set KANIKO_HELPER to it"
+  assert_equal "${#lines[@]}" 1
   assert_file_not_exist "${STAND_IN_DIR}/docker-calls"
 }

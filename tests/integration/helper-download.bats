@@ -274,3 +274,20 @@ assert_nothing_half_done() {
   assert_file_not_exist "${BATS_TEST_TMPDIR}/agent-bin/kaniko-buildkite-helper"
   assert_file_not_exist "${SERVICES}/tampered-helper-ran"
 }
+
+@test "a helper-url that is not an http(s) URL is a configuration error, and nothing is fetched" {
+  export BUILDKITE_PLUGIN_KANIKO_HELPER_URL="file:///${SERVICES}/www/release"
+  run_fresh_hook command
+  assert_failure 2
+  assert_output "kaniko: helper-url: \"file:///${SERVICES}/www/release\" is not an http(s) URL; give the folder that holds the release tarballs"
+  assert_equal "$(requests)" 0
+  assert_file_not_exist "${UNPACKED}"
+}
+
+@test "a lock that names no owner is taken over" {
+  mkdir -p "${FRESH}/.helper/.lock"
+  run_fresh_hook command
+  assert_success
+  assert_output --partial "taking over the download lock ${FRESH}/.helper/.lock, which names no owner"
+  assert_equal "$(requests)" 1
+}

@@ -325,3 +325,34 @@ SH
   assert_failure 1
   assert_output --partial "kaniko: auth: oidc needs buildkite-agent, which is not on PATH; outside Buildkite use auth: docker-config (after docker login) or auth: none"
 }
+
+@test "the hooks run under busybox sh: sourced from the agent's sh wrapper, and directly" {
+  run_hook_in_sh_wrapper command /bin/busybox sh
+  assert_success
+  assert_output --partial "kaniko: pushed ${registry}/hello-kaniko"
+  grep -q '^run ' "${STAND_IN_DIR}/docker-calls"
+
+  : >"${STAND_IN_DIR}/docker-calls"
+  run sh -c 'cd "$1" && exec /bin/busybox sh "$2"' _ "${CHECKOUT}" "${PLUGIN_DIR}/hooks/command"
+  assert_success
+  grep -q '^run ' "${STAND_IN_DIR}/docker-calls"
+
+  run_hook_in_sh_wrapper pre-exit /bin/busybox sh
+  assert_success
+}
+
+@test "the hooks run under dash, sourced from the agent's sh wrapper" {
+  run_hook_in_sh_wrapper command dash
+  assert_success
+  grep -q '^run ' "${STAND_IN_DIR}/docker-calls"
+  run_hook_in_sh_wrapper pre-exit dash
+  assert_success
+}
+
+@test "a wrapper that does not name the hook: one line, exit 2" {
+  printf '#!/bin/sh\n. ./hook\n' >"${BATS_TEST_TMPDIR}/odd-wrapper"
+  cp "${PLUGIN_DIR}/hooks/command" "${CHECKOUT}/hook"
+  run sh -c 'cd "$1" && exec dash "$2"' _ "${CHECKOUT}" "${BATS_TEST_TMPDIR}/odd-wrapper"
+  assert_failure 2
+  assert_output "kaniko: cannot find the plugin's checkout: the hook was run as ${BATS_TEST_TMPDIR}/odd-wrapper, which does not name hooks/command"
+}

@@ -81,3 +81,12 @@ docs() { /usr/bin/python3 "${PLUGIN_DIR}/tests/docs/plugin_docs.py" "$@"; }
   done
   grep -q "^# kaniko-buildkite-helper ${version}:" "${PLUGIN_DIR}/helper-checksums.txt"
 }
+
+@test "the hooks and their library are POSIX sh" {
+  cd "${PLUGIN_DIR}"
+  run shellcheck --shell=sh -x hooks/command hooks/pre-exit lib/helper.sh scripts/install-helper
+  assert_success
+  for file in hooks/command hooks/pre-exit scripts/install-helper; do
+    assert_equal "$(head -n 1 "${file}")" "#!/bin/sh"
+  done
+}

@@ -91,3 +91,12 @@ refute_token_leaked() {
     fail "the token was found in: $(grep -rlF -- "${token}" "$@" | tr '\n' ' ')"
   fi
 }
+
+# run_hook_in_sh_wrapper NAME SHELL...: as the agent runs a hook whose shebang is #!/bin/sh: a
+# wrapper script that sources it, run by SHELL (busybox sh in the Kaniko image, dash on Debian).
+run_hook_in_sh_wrapper() {
+  local wrapper="${BATS_TEST_TMPDIR}/hook-script-wrapper" hook="$1"
+  shift
+  printf '#!/bin/sh\n. "%s"\nexit $?\n' "${PLUGIN_DIR}/hooks/${hook}" >"${wrapper}"
+  run sh -c 'cd "$1" && shift && exec "$@"' _ "${CHECKOUT}" "$@" "${wrapper}"
+}

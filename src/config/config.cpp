@@ -44,6 +44,8 @@ constexpr std::array k_attributes{
     AttributeSpec{"oidc-audience", AttributeKind::string, k_max_reference_length},
     AttributeSpec{"oidc-lifetime", AttributeKind::integer, k_max_name},
     AttributeSpec{"kaniko-image", AttributeKind::string, k_max_reference_length},
+    AttributeSpec{"executor", AttributeKind::enumeration, k_max_name},
+    AttributeSpec{"executor-path", AttributeKind::string, k_max_path},
     AttributeSpec{"debug", AttributeKind::boolean, 0},
     AttributeSpec{"verbosity", AttributeKind::enumeration, k_max_name},
     AttributeSpec{"extra-args", AttributeKind::list, k_max_argument},
@@ -299,6 +301,13 @@ Auth parse_auth(std::string_view value) {
     fail(Error::invalid_attribute("auth", value, "is not an auth mode; use oidc, docker-config or none"));
 }
 
+ExecutorMode parse_executor(std::string_view value) {
+    if (value == "auto") return ExecutorMode::automatic;
+    if (value == "docker") return ExecutorMode::docker;
+    if (value == "local") return ExecutorMode::local;
+    fail(Error::invalid_attribute("executor", value, "is not an executor; use auto, docker or local"));
+}
+
 Config parse(const json::object& object) {
     for (const auto& entry : object) {
         const auto known = std::any_of(k_attributes.begin(), k_attributes.end(),
@@ -434,6 +443,15 @@ Config parse(const json::object& object) {
             fail(Error::invalid_attribute("kaniko-image", *config.kaniko_image,
                                           "is not an image reference; e.g. gcr.io/kaniko-project/executor:v1.24.0"));
         }
+    }
+    if (const auto executor = attributes.string("executor")) config.executor = parse_executor(*executor);
+    if (const auto path = attributes.string("executor-path")) {
+        if (!path->starts_with('/')) {
+            fail(Error::invalid_attribute("executor-path", *path,
+                                          "is not an absolute path; give the executor binary's path, e.g. "
+                                          "/kaniko/executor"));
+        }
+        config.executor_path = *path;
     }
     config.debug = attributes.boolean("debug").value_or(false);
     config.verbosity = attributes.string("verbosity");

@@ -14,6 +14,11 @@ namespace kaniko {
 enum class Auth { oidc, docker_config, none };
 std::string_view to_string(Auth auth);
 
+// Where the executor runs: `docker run` of its image, or its binary in this container (the Kaniko
+// image on Kubernetes). `automatic` decides by what the agent has.
+enum class ExecutorMode { automatic, docker, local };
+inline constexpr std::string_view k_default_executor_path = "/kaniko/executor";
+
 enum class AttributeKind { string, boolean, integer, string_or_list, list, enumeration, object };
 
 // One row per plugin attribute: the single list that parsing, the flattened-variable fallback and
@@ -48,6 +53,8 @@ struct Config {
     std::optional<std::string> oidc_audience;
     int oidc_lifetime = 300;
     std::optional<std::string> kaniko_image;
+    ExecutorMode executor = ExecutorMode::automatic;
+    std::string executor_path = std::string(k_default_executor_path);
     bool debug = false;
     std::optional<std::string> verbosity;
     std::vector<std::string> extra_args;

@@ -63,8 +63,19 @@ Expected<std::string> resolve_verbosity(const Config& config, const Environment&
     return config.verbosity.value_or("info");
 }
 
-std::string workspace_path(std::string_view relative) {
-    return relative == "." ? std::string(k_workspace_mount) : fmt::format("{}/{}", k_workspace_mount, relative);
+// Where the executor sees a path of the checkout: under the mount in its container, or in place.
+std::string executor_view(const BuildPlan& plan, std::string_view relative) {
+    const std::string_view root = plan.executor == ExecutorKind::docker ? k_workspace_mount : plan.checkout_dir;
+    return relative == "." ? std::string(root) : fmt::format("{}/{}", root, relative);
+}
+
+ExecutorKind resolve_executor(const Config& config, const HostFacts& host) {
+    switch (config.executor) {
+    case ExecutorMode::docker: return ExecutorKind::docker;
+    case ExecutorMode::local: return ExecutorKind::local;
+    case ExecutorMode::automatic: break;
+    }
+    return host.executor_binary && !host.docker_cli ? ExecutorKind::local : ExecutorKind::docker;
 }
 
 }  // namespace
@@ -108,8 +119,13 @@ Expected<std::string> debug_variant(std::string_view image) {
     return fmt::format("{}-debug", image);
 }
 
-Expected<BuildPlan> make_plan(const Config& config, const Environment& env, const std::string& checkout_dir) {
+Expected<BuildPlan> make_plan(const Config& config, const Environment& env, const std::string& checkout_dir,
+                              const HostFacts& host) {
     BuildPlan plan;
+    plan.executor = resolve_executor(config, host);
+    plan.executor_path = config.executor_path;
+    // The Kaniko images set DOCKER_CONFIG to this directory.
+    plan.local_docker_config_dir = env.get("DOCKER_CONFIG").value_or("/kaniko/.docker");
     auto registry = resolve_registry(config, env);
     if (!registry) return registry.error();
     plan.registry = *registry;
@@ -155,8 +171,8 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
     plan.network = config.network;
 
     auto& args = plan.kaniko_args;
-    args.push_back(fmt::format("--dockerfile={}", workspace_path(config.dockerfile)));
-    args.push_back(fmt::format("--context=dir://{}", workspace_path(config.context)));
+    args.push_back(fmt::format("--dockerfile={}", executor_view(plan, config.dockerfile)));
+    args.push_back(fmt::format("--context=dir://{}", executor_view(plan, config.context)));
     for (const auto& destination : plan.destinations) args.push_back(fmt::format("--destination={}", destination));
     args.push_back(fmt::format("--verbosity={}", *verbosity));
     args.push_back("--log-timestamp");
@@ -182,8 +198,9 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
     for (const auto& label : config.labels) args.push_back(fmt::format("--label={}", label));
     if (config.platform) args.push_back(fmt::format("--custom-platform={}", *config.platform));
     if (!plan.push) args.push_back("--no-push");
-    for (const auto& [host, file] : config.registry_certificates) {
-        args.push_back(fmt::format("--registry-certificate={}={}", host, certificate_mount_path(host)));
+    for (const auto& [host_name, file] : config.registry_certificates) {
+        const auto path = plan.executor == ExecutorKind::docker ? certificate_mount_path(host_name) : file;
+        args.push_back(fmt::format("--registry-certificate={}={}", host_name, path));
     }
     for (const auto& host : config.insecure_registries) args.push_back(fmt::format("--insecure-registry={}", host));
     plan.registry_certificates = config.registry_certificates;
@@ -196,6 +213,13 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
 }
 
 Argv executor_command(const BuildPlan& plan, const RuntimeDirs& dirs) {
+    if (plan.executor == ExecutorKind::local) {
+        Argv argv{plan.executor_path};
+        argv.insert(argv.end(), plan.kaniko_args.begin(), plan.kaniko_args.end());
+        argv.push_back(fmt::format("--digest-file={}/digest", dirs.output));
+        argv.insert(argv.end(), plan.extra_args.begin(), plan.extra_args.end());
+        return argv;
+    }
     Argv argv{"docker", "run", "--rm", "--name", plan.container_name};
     if (plan.network) argv.insert(argv.end(), {"--network", *plan.network});
     // Kaniko refuses to run unless it believes it is in a container; on cgroup v2 hosts it cannot
@@ -214,5 +238,7 @@ Argv executor_command(const BuildPlan& plan, const RuntimeDirs& dirs) {
     argv.insert(argv.end(), plan.extra_args.begin(), plan.extra_args.end());
     return argv;
 }
+
+std::string_view to_string(ExecutorKind kind) { return kind == ExecutorKind::docker ? "docker" : "local"; }
 
 }  // namespace kaniko

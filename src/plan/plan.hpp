@@ -19,6 +19,14 @@ inline constexpr std::string_view k_output_mount = "/kaniko/output";
 inline constexpr std::string_view k_digest_file = "/kaniko/output/digest";
 inline constexpr std::string_view k_certificates_mount = "/kaniko/registry-certificates";
 
+enum class ExecutorKind { docker, local };
+
+// What `executor: auto` decides by; looked up on the agent before planning.
+struct HostFacts {
+    bool docker_cli = true;        // a `docker` program on PATH
+    bool executor_binary = false;  // executor-path is an executable file
+};
+
 // Everything the build will do, decided before anything runs: a plan can be printed, compared in a
 // test, or carried out, and all three see the same values.
 struct BuildPlan {
@@ -30,7 +38,10 @@ struct BuildPlan {
     std::string oidc_audience;
     int oidc_lifetime = 300;
     std::string docker_config_source;  // the agent's config.json, for auth: docker-config
-    std::string executor_image;
+    ExecutorKind executor = ExecutorKind::docker;
+    std::string executor_image;  // for docker
+    std::string executor_path;   // for local
+    std::string local_docker_config_dir;  // for local: where the executor reads config.json
     std::string verbosity;  // Kaniko's, which the helper's own detail follows
     bool push = true;
     bool annotate = true;
@@ -57,7 +68,8 @@ std::string certificate_mount_path(std::string_view host);
 
 // Resolves every default the recipe derives from the job's environment, and the recipe's switches
 // (KANIKO_IMAGE, KANIKO_DEBUG, KANIKO_VERBOSITY, KANIKO_NO_PUSH), which win over attributes.
-Expected<BuildPlan> make_plan(const Config& config, const Environment& env, const std::string& checkout_dir);
+Expected<BuildPlan> make_plan(const Config& config, const Environment& env, const std::string& checkout_dir,
+                              const HostFacts& host = {});
 
 std::string default_tag(const Environment& env);
 // The agent's Docker config file: $DOCKER_CONFIG/config.json, else ~/.docker/config.json.
@@ -71,12 +83,14 @@ std::string container_name_for(std::string_view scope);
 Expected<std::string> debug_variant(std::string_view image);
 
 struct RuntimeDirs {
-    std::optional<std::string> credentials;  // holds config.json; none for auth: none
+    std::optional<std::string> credentials;  // holds config.json to mount; none for auth: none and local
     std::string output;                      // receives the digest file
 };
 
-// The `docker run` that starts the executor. It never carries a secret: credentials travel in the
-// mounted directory and build-arg values from the environment are passed by name.
+// The command that starts the executor: `docker run` of its image, or its binary for local. It never
+// carries a secret: credentials travel in config.json and build-arg values from the environment are
+// passed by name.
 Argv executor_command(const BuildPlan& plan, const RuntimeDirs& dirs);
+std::string_view to_string(ExecutorKind kind);
 
 }  // namespace kaniko

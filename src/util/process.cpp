@@ -2,9 +2,11 @@
 #include "util/process.hpp"
 
 #include <boost/process.hpp>
+#include <boost/process/extend.hpp>
 #include <fmt/format.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -134,8 +136,13 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHan
     if (!path) return path.error();
     try {
         bp::pipe output;
-        bp::child child(*path, bp::args(arguments_of(argv)), bp::std_in < bp::null,
-                        (bp::std_out & bp::std_err) > output);
+        const bool own_group = handlers.stop_grace.has_value();
+        bp::child child(*path, bp::args(arguments_of(argv)), bp::std_in < bp::null, (bp::std_out & bp::std_err) > output,
+                        bp::extend::on_exec_setup([own_group](auto&) {
+                            if (own_group) ::setpgid(0, 0);
+                        }));
+        // Both sides set the group, so that a signal sent right after the start still finds it.
+        if (own_group) ::setpgid(child.id(), child.id());
         // Our copy of the write end must go, or the pipe never reports end of file.
         ::close(output.native_sink());
         output.assign_sink(-1);
@@ -143,9 +150,14 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHan
         Streamed result;
         std::vector<char> buffer(64 * 1024);  // a full pipe in one read
         const int signal_fd = m_signals != nullptr ? m_signals->fd() : -1;
+        std::optional<std::chrono::steady_clock::time_point> kill_at;
         const auto deliver_signal = [&] {
             if (result.signal != 0 || m_signals == nullptr || m_signals->received() == 0) return;
             result.signal = m_signals->received();
+            if (own_group) {
+                ::kill(-child.id(), result.signal);
+                kill_at = std::chrono::steady_clock::now() + *handlers.stop_grace;
+            }
             handlers.on_signal(result.signal);
         };
         deliver_signal();  // a signal may have come before the child started
@@ -155,6 +167,10 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHan
             if (const auto now = std::chrono::steady_clock::now(); now >= next_tick) {
                 handlers.on_tick();
                 next_tick = now + tick;
+            }
+            if (kill_at && std::chrono::steady_clock::now() >= *kill_at) {
+                ::kill(-child.id(), SIGKILL);
+                kill_at.reset();
             }
             const auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_tick - std::chrono::steady_clock::now());
             pollfd fds[2] = {{output.native_source(), POLLIN, 0}, {signal_fd, POLLIN, 0}};

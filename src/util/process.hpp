@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +35,10 @@ struct StreamHandlers {
     std::function<void(int signal)> on_signal = [](int) {};
     // About once a second, whatever the child prints, for work that must happen on time.
     std::function<void()> on_tick = [] {};
+    // When set, the child runs in a process group of its own, a cancel is passed on to that group at
+    // once, and SIGKILL follows after this long. Unset, stopping the child is on_signal's business
+    // (for `docker run`, removing the container).
+    std::optional<std::chrono::seconds> stop_grace = std::nullopt;
 };
 
 // Runs child processes with an explicit argv (never through a shell) and the helper's environment.

@@ -11,6 +11,7 @@
 #include "util/files.hpp"
 
 using namespace kaniko;
+using kaniko::testing::FakeAgent;
 using kaniko::testing::RecordingRunner;
 using kaniko::testing::ScriptedHttp;
 namespace fs = std::filesystem;
@@ -18,40 +19,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string k_digest = "sha256:" + std::string(64, 'e');
-
-// An agent that hands out a JWT for whatever audience it is told to, and remembers what it was asked.
-class FakeAgent final : public Agent {
-public:
-    std::string issued_audience;  // empty: the audience asked for
-    std::vector<std::string> tokens;
-    std::function<void(int)> before_token = [](int) {};
-    std::vector<std::string> annotations;
-    std::map<std::string, std::string> meta_data;
-
-    Expected<std::string> request_token(std::string_view audience, int lifetime) override {
-        before_token(static_cast<int>(tokens.size()) + 1);
-        const auto aud = issued_audience.empty() ? std::string(audience) : issued_audience;
-        const auto exp = std::time(nullptr) + lifetime;
-        tokens.push_back(base64_encode(R"({"alg":"RS256"})") + "." +
-                         base64_encode(R"({"aud":")" + aud + R"(","exp":)" + std::to_string(exp) +
-                                       R"(,"n":)" + std::to_string(tokens.size()) + "}") +
-                         ".sig");
-        return tokens.back();
-    }
-    std::vector<std::string> redacted;
-    Status redact(const std::vector<std::string>& secrets) override {
-        redacted.insert(redacted.end(), secrets.begin(), secrets.end());
-        return Ok{};
-    }
-    Status annotate(std::string_view body, AnnotationStyle style, std::string_view) override {
-        annotations.push_back(std::string(to_string(style)) + ": " + std::string(body));
-        return Ok{};
-    }
-    Status set_meta_data(std::string_view key, std::string_view value) override {
-        meta_data[std::string(key)] = value;
-        return Ok{};
-    }
-};
 
 HttpResponse respond(long status, std::multimap<std::string, std::string> headers = {}) {
     return HttpResponse{status, std::move(headers), {}};

@@ -290,3 +290,19 @@ TEST_CASE("config: hostile shapes get a one-line error", "[config][hostile]") {
         CHECK(message == "target: [\"" + std::string(62, 'x') + "... (5004 characters) is an array; expected a string");
     }
 }
+
+TEST_CASE("config: executor and executor-path", "[config]") {
+    const auto defaults = parse_config(R"({"image":"app"})");
+    REQUIRE(defaults);
+    CHECK(defaults->executor == ExecutorMode::automatic);
+    CHECK(defaults->executor_path == "/kaniko/executor");
+    const auto local = parse_config(R"({"image":"app","executor":"local","executor-path":"/busybox/executor"})");
+    REQUIRE(local);
+    CHECK(local->executor == ExecutorMode::local);
+    CHECK(local->executor_path == "/busybox/executor");
+    CHECK(parse_config(R"({"image":"app","executor":"podman"})").error().message ==
+          "executor: \"podman\" is not an executor; use auto, docker or local");
+    CHECK(parse_config(R"({"image":"app","executor-path":"kaniko/executor"})").error().message ==
+          "executor-path: \"kaniko/executor\" is not an absolute path; give the executor binary's path, e.g. "
+          "/kaniko/executor");
+}

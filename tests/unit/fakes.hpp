@@ -1,7 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <ctime>
 #include <deque>
+#include <map>
 #include <thread>
 #include <functional>
 #include <string>
@@ -9,7 +11,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "buildkite/agent.hpp"
 #include "registry/http.hpp"
+#include "util/base64.hpp"
 #include "util/process.hpp"
 
 namespace kaniko::testing {
@@ -58,6 +62,40 @@ public:
         auto answer = answers.front();
         answers.pop_front();
         return answer;
+    }
+};
+
+// An agent that hands out a JWT for whatever audience it is told to, and remembers what it was asked.
+class FakeAgent final : public Agent {
+public:
+    std::string issued_audience;  // empty: the audience asked for
+    std::vector<std::string> tokens;
+    std::function<void(int)> before_token = [](int) {};
+    std::vector<std::string> annotations;
+    std::map<std::string, std::string> meta_data;
+
+    Expected<std::string> request_token(std::string_view audience, int lifetime) override {
+        before_token(static_cast<int>(tokens.size()) + 1);
+        const auto aud = issued_audience.empty() ? std::string(audience) : issued_audience;
+        const auto exp = std::time(nullptr) + lifetime;
+        tokens.push_back(base64_encode(R"({"alg":"RS256"})") + "." +
+                         base64_encode(R"({"aud":")" + aud + R"(","exp":)" + std::to_string(exp) +
+                                       R"(,"n":)" + std::to_string(tokens.size()) + "}") +
+                         ".sig");
+        return tokens.back();
+    }
+    std::vector<std::string> redacted;
+    Status redact(const std::vector<std::string>& secrets) override {
+        redacted.insert(redacted.end(), secrets.begin(), secrets.end());
+        return Ok{};
+    }
+    Status annotate(std::string_view body, AnnotationStyle style, std::string_view) override {
+        annotations.push_back(std::string(to_string(style)) + ": " + std::string(body));
+        return Ok{};
+    }
+    Status set_meta_data(std::string_view key, std::string_view value) override {
+        meta_data[std::string(key)] = value;
+        return Ok{};
     }
 };
 

@@ -241,3 +241,34 @@ TEST_CASE("plan: the repository's name in the registry API includes the registry
     CHECK(plan_of(k_recipe).api_repository == "acme/my-container-registry/hello-kaniko");
     CHECK(plan_of(R"({"image":"team/api","registry":"ghcr.io"})").api_repository == "team/api");
 }
+
+TEST_CASE("plan: executor auto is local only in a container with the executor and no docker CLI", "[plan]") {
+    const auto config = parse_config(R"({"image":"app","registry":"ghcr.io/acme"})");
+    REQUIRE(config);
+    const auto kind = [&](HostFacts host) { return make_plan(*config, job_env(), "/workspace/app", host)->executor; };
+    CHECK(kind({.docker_cli = false, .executor_binary = true}) == ExecutorKind::local);
+    CHECK(kind({.docker_cli = true, .executor_binary = true}) == ExecutorKind::docker);
+    CHECK(kind({.docker_cli = false, .executor_binary = false}) == ExecutorKind::docker);
+    const auto forced = parse_config(R"({"image":"app","registry":"ghcr.io/acme","executor":"local"})");
+    REQUIRE(forced);
+    CHECK(make_plan(*forced, job_env(), "/w", {.docker_cli = true, .executor_binary = false})->executor ==
+          ExecutorKind::local);
+}
+
+TEST_CASE("plan: the local executor builds the checkout in place, its binary first", "[plan]") {
+    const auto plan = plan_of(R"({"image":"app","registry":"ghcr.io/acme","tags":"v1","context":"svc",
+        "executor":"local","executor-path":"/opt/kaniko/executor","build-args":["A=1"],
+        "registry-certificates":{"registry.local:5000":"/etc/ssl/ca.pem"},"extra-args":["--snapshot-mode=redo"]})");
+    CHECK(plan.executor == ExecutorKind::local);
+    CHECK(plan.local_docker_config_dir == "/kaniko/.docker");
+    CHECK(executor_command(plan, {std::nullopt, "/tmp/private/output"}) ==
+          Argv{"/opt/kaniko/executor", "--dockerfile=/builds/acme/app/svc/Dockerfile",
+               "--context=dir:///builds/acme/app/svc", "--destination=ghcr.io/acme/app:v1", "--verbosity=info",
+               "--log-timestamp", "--cache=true", "--cache-repo=ghcr.io/acme/app-cache", "--build-arg=A=1",
+               "--registry-certificate=registry.local:5000=/etc/ssl/ca.pem", "--digest-file=/tmp/private/output/digest",
+               "--snapshot-mode=redo"});
+    // The Kaniko images set DOCKER_CONFIG; the executor reads config.json there.
+    const auto elsewhere = plan_of(R"({"image":"app","registry":"ghcr.io/acme","executor":"local"})",
+                                   job_env({{"DOCKER_CONFIG", "/home/agent/.docker"}}));
+    CHECK(elsewhere.local_docker_config_dir == "/home/agent/.docker");
+}

@@ -120,3 +120,25 @@ TEST_CASE("process: a cancel that lands while a captured child runs wins over it
     REQUIRE_FALSE(run);
     CHECK(run.error().exit_code == 128 + SIGTERM);
 }
+
+TEST_CASE("process: with a stop grace, a cancel reaches the child's group at once, then SIGKILL", "[process][cancel]") {
+    SignalWatch signals;
+    SystemProcessRunner runner(&signals);
+    std::string output;
+    StreamHandlers handlers{[&](std::string_view text) { output += text; }};
+    handlers.stop_grace = std::chrono::seconds(1);
+    // The child ignores SIGTERM, as a stuck executor might; its own child reports the signal. Then the
+    // cancel comes to our process only: passing it on to the group is the runner's work. Left alone,
+    // the child would exit 7 after 30 s.
+    const auto script = "armed=$(mktemp -u); trap '' TERM; "
+                        "(trap 'echo got-term; exit 0' TERM; : >$armed; while :; do sleep 0.1; done) & "
+                        "until [ -e $armed ]; do sleep 0.01; done; rm -f $armed; echo ready; kill -TERM $PPID; "
+                        "i=0; while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; exit 7";
+    const auto streamed = runner.stream({"sh", "-c", script}, handlers);
+    REQUIRE(streamed);
+    CHECK(streamed->signal == SIGTERM);
+    CHECK(streamed->exit_code == 128 + SIGKILL);
+    // (The shell may also say that its sleep was terminated.)
+    CHECK(output.starts_with("ready\n"));
+    CHECK(output.find("got-term\n") != std::string::npos);
+}

@@ -19,10 +19,11 @@ std::string trimmed(std::string text) {
 
 class BuildkiteAgent final : public Agent {
 public:
-    BuildkiteAgent(ProcessRunner& runner, std::ostream& log) : m_runner(runner), m_log(log) {}
+    BuildkiteAgent(ProcessRunner& runner, std::ostream& log, std::string program)
+        : m_runner(runner), m_log(log), m_program(std::move(program)) {}
 
     Expected<std::string> request_token(std::string_view audience, int lifetime_seconds) override {
-        auto run = m_runner.capture(token_request_command(audience, lifetime_seconds));
+        auto run = m_runner.capture(agent_command(token_request_command(audience, lifetime_seconds)));
         if (!run) return run.error();
         if (run->exit_code != 0) {
             return Error::failure(fmt::format(
@@ -40,7 +41,7 @@ public:
         // One call for all of them: a JSON object whose every value the agent redacts.
         boost::json::object values;
         for (std::size_t i = 0; i < secrets.size(); ++i) values[fmt::format("kaniko-{}", i)] = secrets[i];
-        const auto run = m_runner.capture({"buildkite-agent", "redactor", "add", "--format", "json"},
+        const auto run = m_runner.capture(agent_command({"buildkite-agent", "redactor", "add", "--format", "json"}),
                                           boost::json::serialize(values));
         if (!run && run.error().is_cancellation()) return run.error();
         if (!run || run->exit_code != 0) {
@@ -51,19 +52,26 @@ public:
     }
 
     Status annotate(std::string_view body, AnnotationStyle style, std::string_view context) override {
-        return checked(m_runner.capture({"buildkite-agent", "annotate", "--style", std::string(to_string(style)),
-                                         "--context", std::string(context)},
+        return checked(m_runner.capture(agent_command({"buildkite-agent", "annotate", "--style",
+                                                       std::string(to_string(style)), "--context",
+                                                       std::string(context)}),
                                         body),
                        "annotate");
     }
 
     Status set_meta_data(std::string_view key, std::string_view value) override {
         // The value goes on stdin: the command line is for names, not data.
-        return checked(m_runner.capture({"buildkite-agent", "meta-data", "set", std::string(key)}, value),
+        return checked(m_runner.capture(agent_command({"buildkite-agent", "meta-data", "set", std::string(key)}), value),
                        "meta-data set");
     }
 
 private:
+    // The same command with the agent this helper found (on agent-stack-k8s, /workspace/buildkite-agent).
+    Argv agent_command(Argv argv) const {
+        argv.front() = m_program;
+        return argv;
+    }
+
     static Status checked(const Expected<Captured>& run, std::string_view what) {
         if (!run) return run.error();
         if (run->exit_code != 0) {
@@ -74,6 +82,7 @@ private:
 
     ProcessRunner& m_runner;
     std::ostream& m_log;
+    std::string m_program;
 };
 
 class LocalAgent final : public Agent {
@@ -116,12 +125,14 @@ std::string_view to_string(AnnotationStyle style) {
 }
 
 std::unique_ptr<Agent> make_agent(ProcessRunner& runner, std::ostream& log) {
-    if (find_program("buildkite-agent").empty()) return make_local_agent(log);
-    return make_buildkite_agent(runner, log);
+    if (!find_program("buildkite-agent").empty()) return make_buildkite_agent(runner, log);
+    // agent-stack-k8s copies the agent into the step's container here, off PATH.
+    if (!find_program(k_kubernetes_agent).empty()) return make_buildkite_agent(runner, log, std::string(k_kubernetes_agent));
+    return make_local_agent(log);
 }
 
-std::unique_ptr<Agent> make_buildkite_agent(ProcessRunner& runner, std::ostream& log) {
-    return std::make_unique<BuildkiteAgent>(runner, log);
+std::unique_ptr<Agent> make_buildkite_agent(ProcessRunner& runner, std::ostream& log, std::string program) {
+    return std::make_unique<BuildkiteAgent>(runner, log, std::move(program));
 }
 
 std::unique_ptr<Agent> make_local_agent(std::ostream& log) { return std::make_unique<LocalAgent>(log); }

@@ -26,10 +26,13 @@ public:
     virtual Status set_meta_data(std::string_view key, std::string_view value) = 0;
 };
 
-// `buildkite-agent` when it is on PATH; otherwise a stand-in that prints what it would have sent,
-// so that the plugin can be tried on a laptop against a local registry.
+inline constexpr std::string_view k_kubernetes_agent = "/workspace/buildkite-agent";
+
+// `buildkite-agent` when it is on PATH, else k_kubernetes_agent; otherwise a stand-in that prints what
+// it would have sent, so that the plugin can be tried on a laptop against a local registry.
 std::unique_ptr<Agent> make_agent(ProcessRunner& runner, std::ostream& log);
-std::unique_ptr<Agent> make_buildkite_agent(ProcessRunner& runner, std::ostream& log);
+std::unique_ptr<Agent> make_buildkite_agent(ProcessRunner& runner, std::ostream& log,
+                                            std::string program = "buildkite-agent");
 std::unique_ptr<Agent> make_local_agent(std::ostream& log);
 
 }  // namespace kaniko

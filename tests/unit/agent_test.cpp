@@ -65,3 +65,16 @@ TEST_CASE("agent: outside Buildkite, reports are printed and tokens refused", "[
     REQUIRE(agent->set_meta_data("kaniko-image", "r/app@sha256:1"));
     CHECK(log.str() == "kaniko: not running under Buildkite; meta-data kaniko-image would be r/app@sha256:1\n");
 }
+
+TEST_CASE("agent: the agent off PATH (agent-stack-k8s) is called by its path", "[agent]") {
+    RecordingRunner runner;
+    runner.answer = [](const RecordingRunner::Call& call) {
+        return Captured{0, call.argv[1] == "oidc" ? "header.payload.signature\n" : ""};
+    };
+    std::ostringstream log;
+    const auto agent = make_buildkite_agent(runner, log, std::string(k_kubernetes_agent));
+    REQUIRE(agent->request_token("https://packages.buildkite.com/acme/images", 300));
+    REQUIRE(agent->set_meta_data("kaniko-image", "r/app@sha256:1"));
+    CHECK(runner.calls[0].argv.front() == "/workspace/buildkite-agent");
+    CHECK(runner.calls[1].argv == Argv{"/workspace/buildkite-agent", "meta-data", "set", "kaniko-image"});
+}

@@ -126,6 +126,9 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
     plan.executor_path = config.executor_path;
     // The Kaniko images set DOCKER_CONFIG to this directory.
     plan.local_docker_config_dir = env.get("DOCKER_CONFIG").value_or("/kaniko/.docker");
+    while (plan.local_docker_config_dir.size() > 1 && plan.local_docker_config_dir.ends_with('/')) {
+        plan.local_docker_config_dir.pop_back();
+    }
     auto registry = resolve_registry(config, env);
     if (!registry) return registry.error();
     plan.registry = *registry;

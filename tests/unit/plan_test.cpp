@@ -269,6 +269,6 @@ TEST_CASE("plan: the local executor builds the checkout in place, its binary fir
                "--snapshot-mode=redo"});
     // The Kaniko images set DOCKER_CONFIG; the executor reads config.json there.
     const auto elsewhere = plan_of(R"({"image":"app","registry":"ghcr.io/acme","executor":"local"})",
-                                   job_env({{"DOCKER_CONFIG", "/home/agent/.docker"}}));
+                                   job_env({{"DOCKER_CONFIG", "/home/agent/.docker/"}}));
     CHECK(elsewhere.local_docker_config_dir == "/home/agent/.docker");
 }

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <csignal>
 #include <filesystem>
 #include <thread>
 #include <iostream>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -22,22 +25,10 @@ namespace kaniko {
 
 namespace {
 
-constexpr std::string_view k_usage = R"(usage: kaniko-buildkite-helper <command>
-
-Builds a Dockerfile with Kaniko and pushes the image; run by the plugin's hooks.
-
-commands:
-  build        build and push, as configured by the plugin's attributes (the command hook)
-  plan         print the commands `build` would run, secrets masked, and exit (also: build --dry-run)
-  exists REF   print REF's digest and exit 0 if the registry has it, exit 1 if not
-               (options: --docker-config FILE, --ca-file FILE, --insecure, --verbose)
-  cleanup      remove what a cancelled build of this job left behind (the pre-exit hook)
-  attributes   list the attributes the plugin accepts
-  version      print the helper's version
-)";
-
 constexpr std::string_view k_version = KANIKO_VERSION;  // from the VERSION file, through CMake
 constexpr int k_exit_exists_unknown = 2;
+
+using Args = std::span<const std::string_view>;  // after the command's name
 
 std::string temp_root(const Environment& env) { return env.get("TMPDIR").value_or("/tmp"); }
 
@@ -51,81 +42,134 @@ int print_error(const Error& error) {
     return error.exit_code;
 }
 
-int dispatch(const std::vector<std::string_view>& args) {
-    const auto env = Environment::from_process();
-    const auto command = args.empty() ? std::string_view("build") : args.front();
-    const bool dry_run = args.size() > 1 && args[1] == "--dry-run";
-    if (command == "plan" || (command == "build" && dry_run)) {
-        auto text = describe_plan(env, current_dir());
-        if (!text) return print_error(text.error());
-        std::cout << *text;
-        return 0;
-    }
-    // Only build and exists talk to a registry; the other commands need no HTTP client, nor the disk
-    // searched for CA certificates.
-    const auto trust_store = [&] {
-        return find_trust_store(env, [](const std::string& path) {
-            std::error_code ec;
-            return std::filesystem::is_regular_file(path, ec);
-        });
-    };
-    const auto with_http = [](const TrustStore& trust, const auto& use) {
-        CurlHttpClient curl(trust);
-        RetryingHttpClient http(curl, RetryPolicy{},
-                                [](std::chrono::milliseconds pause) { std::this_thread::sleep_for(pause); });
-        return use(http);
-    };
-    if (command == "build") {
-        // Helper messages reach the log when they happen, not at the executor's next line.
-        std::cout << std::unitbuf;
-        SignalWatch signals;
-        SystemProcessRunner runner(&signals);
-        auto agent = make_agent(runner, std::cout);
-        const auto trust = trust_store();
-        auto code = with_http(trust, [&](HttpClient& http) {
-            return run_build({env, runner, *agent, http, std::cout, current_dir(), temp_root(env), describe(trust)});
-        });
+// Only build and exists talk to a registry; the other commands need no HTTP client, nor the disk
+// searched for CA certificates.
+TrustStore trust_store(const Environment& env) {
+    return find_trust_store(env, [](const std::string& path) {
+        std::error_code ec;
+        return std::filesystem::is_regular_file(path, ec);
+    });
+}
+
+template <typename Use>
+auto with_http(const TrustStore& trust, const Use& use) {
+    CurlHttpClient curl(trust);
+    RetryingHttpClient http(curl, RetryPolicy{}, [](std::chrono::milliseconds pause) { std::this_thread::sleep_for(pause); });
+    return use(http);
+}
+
+int plan_command(const Environment& env, Args) {
+    auto text = describe_plan(env, current_dir());
+    if (!text) return print_error(text.error());
+    std::cout << *text;
+    return 0;
+}
+
+int build_command(const Environment& env, Args args) {
+    if (!args.empty() && args.front() == "--dry-run") return plan_command(env, args);
+    // Helper messages reach the log when they happen, not at the executor's next line.
+    std::cout << std::unitbuf;
+    SignalWatch signals;
+    SystemProcessRunner runner(&signals);
+    auto agent = make_agent(runner, std::cout);
+    const auto trust = trust_store(env);
+    auto code = with_http(trust, [&](HttpClient& http) {
+        return run_build({env, runner, *agent, http, std::cout, current_dir(), temp_root(env), describe(trust)});
+    });
+    std::cout.flush();
+    if (!code) {
+        std::cout << "^^^ +++\n";
         std::cout.flush();
-        if (!code) {
-            std::cout << "^^^ +++\n";
-            std::cout.flush();
-            return print_error(code.error());
-        }
-        return *code;
+        return print_error(code.error());
     }
-    if (command == "exists") {
-        const auto trust = trust_store();
-        std::vector<std::string> options(args.begin() + 1, args.end());
-        if (std::erase(options, "--verbose") > 0) std::cerr << "kaniko: " << describe(trust) << '\n';
-        SystemProcessRunner runner;
-        auto code =
-            with_http(trust, [&](HttpClient& http) { return run_exists(options, env, runner, http, std::cout); });
-        if (!code) {
-            // 1 already means "not there"; any failure to find out is 2, whatever its usual code.
-            print_error(code.error());
-            return k_exit_exists_unknown;
-        }
-        return *code;
+    return *code;
+}
+
+int exists_command(const Environment& env, Args args) {
+    const auto trust = trust_store(env);
+    std::vector<std::string> options(args.begin(), args.end());
+    if (std::erase(options, "--verbose") > 0) std::cerr << "kaniko: " << describe(trust) << '\n';
+    SystemProcessRunner runner;
+    auto code = with_http(trust, [&](HttpClient& http) { return run_exists(options, env, runner, http, std::cout); });
+    if (!code) {
+        // 1 already means "not there"; any failure to find out is 2, whatever its usual code.
+        print_error(code.error());
+        return k_exit_exists_unknown;
     }
-    if (command == "cleanup") {
-        SystemProcessRunner runner;
-        run_cleanup(env, runner, temp_root(env), std::cout);
-        return 0;
+    return *code;
+}
+
+int cleanup_command(const Environment& env, Args) {
+    SystemProcessRunner runner;
+    run_cleanup(env, runner, temp_root(env), std::cout);
+    return 0;
+}
+
+int attributes_command(const Environment&, Args) {
+    for (const auto& spec : attribute_specs()) std::cout << spec.name << '\n';
+    return 0;
+}
+
+int version_command(const Environment&, Args) {
+    std::cout << "kaniko-buildkite-helper " << k_version << '\n';
+    return 0;
+}
+
+int help_command(const Environment&, Args);
+
+struct Command {
+    std::string_view name;
+    std::string_view arguments;
+    std::string_view summary;  // empty for an alias, which the usage leaves out
+    int (*run)(const Environment& env, Args args);
+};
+
+// Every subcommand, and the usage text, from one list.
+constexpr std::array k_commands{
+    Command{"build", "", "build and push, as configured by the plugin's attributes (the command hook)", build_command},
+    Command{"plan", "", "print the commands `build` would run, secrets masked, and exit (also: build --dry-run)",
+            plan_command},
+    Command{"exists", "REF",
+            "print REF's digest and exit 0 if the registry has it, exit 1 if not\n"
+            "               (options: --docker-config FILE, --ca-file FILE, --insecure, --verbose)",
+            exists_command},
+    Command{"cleanup", "", "remove what a cancelled build of this job left behind (the pre-exit hook)",
+            cleanup_command},
+    Command{"attributes", "", "list the attributes the plugin accepts", attributes_command},
+    Command{"version", "", "print the helper's version", version_command},
+    Command{"--version", "", "", version_command},
+    Command{"help", "", "", help_command},
+    Command{"--help", "", "", help_command},
+    Command{"-h", "", "", help_command},
+};
+
+std::string usage() {
+    std::string text = "usage: kaniko-buildkite-helper <command>\n\n"
+                       "Builds a Dockerfile with Kaniko and pushes the image; run by the plugin's hooks.\n\ncommands:\n";
+    for (const auto& command : k_commands) {
+        if (command.summary.empty()) continue;
+        const auto synopsis = command.arguments.empty() ? std::string(command.name)
+                                                        : fmt::format("{} {}", command.name, command.arguments);
+        text += fmt::format("  {:<13}{}\n", synopsis, command.summary);
     }
-    if (command == "attributes") {
-        for (const auto& spec : attribute_specs()) std::cout << spec.name << '\n';
-        return 0;
+    return text;
+}
+
+int help_command(const Environment&, Args) {
+    std::cout << usage();
+    return 0;
+}
+
+int dispatch(const std::vector<std::string_view>& args) {
+    const auto name = args.empty() ? std::string_view("build") : args.front();
+    const auto found = std::find_if(k_commands.begin(), k_commands.end(),
+                                    [&](const Command& command) { return command.name == name; });
+    if (found == k_commands.end()) {
+        std::cerr << fmt::format("kaniko: unknown command {}\n", quote_value(name)) << usage();
+        return k_exit_invalid_config;
     }
-    if (command == "version" || command == "--version") {
-        std::cout << "kaniko-buildkite-helper " << k_version << '\n';
-        return 0;
-    }
-    if (command == "help" || command == "--help" || command == "-h") {
-        std::cout << k_usage;
-        return 0;
-    }
-    std::cerr << fmt::format("kaniko: unknown command {}\n", quote_value(command)) << k_usage;
-    return k_exit_invalid_config;
+    const Args rest = args.empty() ? Args{} : Args(args).subspan(1);
+    return found->run(Environment::from_process(), rest);
 }
 
 }  // namespace

@@ -398,7 +398,7 @@ Config parse(const json::object& object) {
                                       "is not a Docker network name; use host, none, bridge or a network you created"));
     }
 
-    config.cache = attributes.boolean("cache").value_or(true);
+    config.cache = attributes.boolean("cache").value_or(config.cache);
     config.cache_repo = attributes.string("cache-repo");
     if (config.cache_repo && !(is_valid_registry(*config.cache_repo) && config.cache_repo->find('/') != std::string::npos)) {
         fail(Error::invalid_attribute("cache-repo", *config.cache_repo,
@@ -415,7 +415,7 @@ Config parse(const json::object& object) {
                                                config.cache_repo ? "cache-repo" : "cache-ttl")));
     }
 
-    config.push = attributes.boolean("push").value_or(true);
+    config.push = attributes.boolean("push").value_or(config.push);
     if (const auto auth = attributes.string("auth")) config.auth = parse_auth(*auth);
     config.oidc_audience = attributes.string("oidc-audience");
     if (config.oidc_audience && !all_of(*config.oidc_audience, [](char c) { return !is_ascii_space(c); })) {
@@ -453,14 +453,14 @@ Config parse(const json::object& object) {
         }
         config.executor_path = *path;
     }
-    config.debug = attributes.boolean("debug").value_or(false);
+    config.debug = attributes.boolean("debug").value_or(config.debug);
     config.verbosity = attributes.string("verbosity");
     if (config.verbosity && !is_valid_verbosity(*config.verbosity)) {
         fail(Error::invalid_attribute("verbosity", *config.verbosity,
                                       fmt::format("is not a Kaniko log level; use {}", k_verbosity_levels)));
     }
     config.extra_args = attributes.list("extra-args");
-    config.annotate = attributes.boolean("annotate").value_or(true);
+    config.annotate = attributes.boolean("annotate").value_or(config.annotate);
     config.helper = attributes.string("helper");
     // The hooks use it before the helper exists; checked here too so that `plan` names a bad one.
     config.helper_url = attributes.string("helper-url");
@@ -488,9 +488,9 @@ Config parse(const json::object& object) {
                                           "is not a registry host; use host[:port], e.g. 127.0.0.1:5000"));
         }
     }
-    config.preflight = attributes.boolean("preflight").value_or(true);
-    config.skip_if_exists = attributes.boolean("skip-if-exists").value_or(false);
-    config.verify = attributes.boolean("verify").value_or(true);
+    config.preflight = attributes.boolean("preflight").value_or(config.preflight);
+    config.skip_if_exists = attributes.boolean("skip-if-exists").value_or(config.skip_if_exists);
+    config.verify = attributes.boolean("verify").value_or(config.verify);
     return config;
 }
 

@@ -30,8 +30,17 @@ struct AttributeSpec {
 };
 std::span<const AttributeSpec> attribute_specs();
 
-// The plugin's attributes as the user wrote them, validated; defaults that depend on the job's
-// environment are resolved later, by the plan.
+// Defaults that the plan shares, each given once here.
+inline constexpr bool k_default_push = true;
+inline constexpr bool k_default_annotate = true;
+inline constexpr int k_default_oidc_lifetime = 300;
+inline constexpr bool k_default_preflight = true;
+inline constexpr bool k_default_skip_if_exists = false;
+inline constexpr bool k_default_verify = true;
+
+// The plugin's attributes as the user wrote them, validated; the defaults below are those of
+// attributes left out (parsing keeps them), and defaults that depend on the job's environment are
+// resolved later, by the plan.
 struct Config {
     std::string image;
     std::optional<std::string> registry;
@@ -48,24 +57,24 @@ struct Config {
     bool cache = true;
     std::optional<std::string> cache_repo;
     std::optional<std::string> cache_ttl;
-    bool push = true;
+    bool push = k_default_push;
     std::optional<Auth> auth;
     std::optional<std::string> oidc_audience;
-    int oidc_lifetime = 300;
+    int oidc_lifetime = k_default_oidc_lifetime;
     std::optional<std::string> kaniko_image;
     ExecutorMode executor = ExecutorMode::automatic;
     std::string executor_path = std::string(k_default_executor_path);
     bool debug = false;
     std::optional<std::string> verbosity;
     std::vector<std::string> extra_args;
-    bool annotate = true;
+    bool annotate = k_default_annotate;
     std::optional<std::string> helper;
     std::optional<std::string> helper_url;
     std::map<std::string, std::string> registry_certificates;  // host[:port] -> CA file on the agent
     std::vector<std::string> insecure_registries;              // hosts reached over plain HTTP
-    bool preflight = true;
-    bool skip_if_exists = false;
-    bool verify = true;
+    bool preflight = k_default_preflight;
+    bool skip_if_exists = k_default_skip_if_exists;
+    bool verify = k_default_verify;
 };
 
 // `json` is this plugin's configuration object, as the agent hands it over.

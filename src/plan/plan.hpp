@@ -36,15 +36,15 @@ struct BuildPlan {
     std::vector<std::string> destinations;
     Auth auth = Auth::oidc;
     std::string oidc_audience;
-    int oidc_lifetime = 300;
+    int oidc_lifetime = k_default_oidc_lifetime;
     std::string docker_config_source;  // the agent's config.json, for auth: docker-config
     ExecutorKind executor = ExecutorKind::docker;
     std::string executor_image;  // for docker
     std::string executor_path;   // for local
     std::string local_docker_config_dir;  // for local: where the executor reads config.json
     std::string verbosity;  // Kaniko's, which the helper's own detail follows
-    bool push = true;
-    bool annotate = true;
+    bool push = k_default_push;
+    bool annotate = k_default_annotate;
     std::string checkout_dir;
     std::string context;     // relative to the checkout
     std::string dockerfile;  // relative to the checkout
@@ -57,9 +57,9 @@ struct BuildPlan {
     std::vector<std::string> extra_args;
     std::map<std::string, std::string> registry_certificates;  // host[:port] -> CA file on the agent
     std::vector<std::string> insecure_registries;
-    bool preflight = true;
-    bool skip_if_exists = false;
-    bool verify = true;
+    bool preflight = k_default_preflight;
+    bool skip_if_exists = k_default_skip_if_exists;
+    bool verify = k_default_verify;
     std::vector<std::string> tags;
 };
 

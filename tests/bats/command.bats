@@ -356,3 +356,15 @@ SH
   assert_failure 2
   assert_output "kaniko: cannot find the plugin's checkout: the hook was run as ${BATS_TEST_TMPDIR}/odd-wrapper, which does not name hooks/command"
 }
+
+@test "the helper's usage lists each command once, and an unknown one exits 2 with it" {
+  run "${KANIKO_HELPER}" help
+  assert_success
+  for command in build plan "exists REF" cleanup attributes version; do
+    assert_equal "$(grep -c "^  ${command} " <<<"${output}")" 1
+  done
+  run "${KANIKO_HELPER}" frobnicate
+  assert_failure 2
+  assert_line --index 0 'kaniko: unknown command "frobnicate"'
+  assert_line "usage: kaniko-buildkite-helper <command>"
+}

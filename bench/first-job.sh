@@ -21,23 +21,13 @@ compile_runs="${COMPILE_RUNS:-1}"
 work="$(mktemp -d /tmp/kaniko-bench.XXXXXX)"
 trap 'stop_services "${work}"; rm -rf "${work}"' EXIT
 version="$(cat "${plugin_dir}/VERSION")"
-case "$(uname -m)" in
-  x86_64) arch=amd64 ;;
-  aarch64) arch=arm64 ;;
-  *) echo "no release helper for $(uname -m)" >&2; exit 1 ;;
-esac
+arch="$(release_arch)"
 tarball="kaniko-buildkite-helper-${version}-linux-${arch}.tar.gz"
 pack_helper "${plugin_dir}/build-static/kaniko-buildkite-helper" "${plugin_dir}/LICENSE" "${version}" "${arch}" 0 \
   "${work}/www"
 sum="$(sha256sum "${work}/www/${tarball}" | cut -d ' ' -f 1)"
-/usr/bin/python3 "${plugin_dir}/tests/integration/file_server.py" "${work}/www" "${work}/port" "${work}/requests" \
-  2>"${work}/server.log" &
-echo "$!" >>"${work}/pids"
-for _ in $(seq 200); do
-  [[ -s "${work}/port" ]] && break
-  sleep 0.05
-done
-KANIKO_HELPER_URL="http://127.0.0.1:$(cat "${work}/port")"
+port="$(start_file_server "${work}" "${work}/www")"
+KANIKO_HELPER_URL="http://127.0.0.1:${port}"
 export KANIKO_HELPER_URL
 
 # The job's environment, as the agent gives it, with the stand-ins for docker and buildkite-agent.

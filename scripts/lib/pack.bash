@@ -2,6 +2,15 @@
 # Packs a helper binary the way a release ships it, reproducibly: scripts/release uses it for the
 # helpers it builds, the download tests for the static helper that scripts/test builds.
 
+# The release's name for this machine's architecture (as lib/helper.sh names it).
+release_arch() {
+  case "$(uname -m)" in
+    x86_64) echo amd64 ;;
+    aarch64) echo arm64 ;;
+    *) uname -m ;;
+  esac
+}
+
 # pack_helper BINARY LICENSE VERSION ARCH EPOCH DIST [STRIP]: writes
 # DIST/kaniko-buildkite-helper-VERSION-linux-ARCH.tar.gz, which unpacks to a directory of that name
 # holding the stripped helper and LICENSE, every file dated EPOCH and owned by root.

@@ -70,6 +70,22 @@ YAML
   echo "${port}"
 }
 
+# start_file_server DIR FOLDER: FOLDER over plain HTTP on loopback, for the release downloads. Each
+# request is a line in DIR/requests ("GET /path 200"). Prints the port.
+start_file_server() {
+  local dir="$1" _
+  rm -f "${dir}/file-server-port"
+  /usr/bin/python3 "${PLUGIN_DIR}/tests/integration/file_server.py" "$2" "${dir}/file-server-port" \
+    "${dir}/requests" 2>"${dir}/file-server.log" &
+  echo "$!" >>"${dir}/pids"
+  for _ in $(seq 200); do
+    [[ -s "${dir}/file-server-port" ]] && break
+    sleep 0.05
+  done
+  [[ -s "${dir}/file-server-port" ]] || { cat "${dir}/file-server.log" >&2; return 1; }
+  cat "${dir}/file-server-port"
+}
+
 stop_services() {
   local dir="$1" pid
   [[ -f "${dir}/pids" ]] || return 0

@@ -252,12 +252,13 @@ Expected<std::optional<std::string>> check_registry(const BuildPlan& plan, const
 }
 
 Expected<Streamed> run_executor(const BuildPlan& plan, const BuildEnvironment& edges, Executor& executor,
-                                CredentialSession& session, LogRelay& relay, const RuntimeDirs& dirs) {
+                                CredentialSession& session, LogRelay& relay, const RuntimeDirs& dirs,
+                                const std::string& private_dir) {
     fmt::print(edges.log, "--- :kaniko: Building {}\n", fmt::join(plan.destinations, ", "));
     const auto command = executor_command(plan, dirs);
     fmt::print(edges.log, "$ {}\n", shell_join(command));
     edges.log.flush();
-    auto result = executor.run(command, relay, [&] { session.refresh_if_due(); });
+    auto result = executor.run(command, relay, [&] { session.refresh_if_due(); }, private_dir);
     relay.finish();
     return result;
 }
@@ -324,7 +325,7 @@ Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges
 
     const RuntimeDirs dirs{(*session)->mount_dir(), private_dir->path() + "/output"};
     if (auto made = make_private_dir(dirs.output); !made) return made.error();
-    auto executed = run_executor(plan, edges, *executor, **session, relay, dirs);
+    auto executed = run_executor(plan, edges, *executor, **session, relay, dirs, private_dir->path());
     if (!executed) return executed.error();
     if (executed->signal != 0) return Error::cancelled(executed->signal);
     if (executed->exit_code != 0) return report_failure(plan, edges, relay, executed->exit_code, elapsed());
@@ -360,6 +361,7 @@ void run_cleanup(const Environment& env, ProcessRunner& runner, const std::strin
         (void)runner.capture({"docker", "rm", "--force", container_name_for(scope)}, {}, Stderr::discard);
     }
     for (const auto& leftover : entries_named(temp_root, temp_dir_prefix(scope), k_temp_dir_suffix_length)) {
+        stop_leftover_executor(leftover, log);
         put_back_docker_config(leftover, log);
         remove_tree(leftover);
         fmt::print(log, "kaniko: removed {}\n", leftover);

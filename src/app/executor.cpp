@@ -3,15 +3,33 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <signal.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <ostream>
 
 #include "plan/plan.hpp"
+#include "util/files.hpp"
 #include "util/log_relay.hpp"
 
 namespace kaniko {
 
 namespace {
+
+std::string group_record(const std::string& private_dir) { return private_dir + "/executor-group"; }
+
+// The process group of a running process, from /proc/PID/stat ("PID (COMM) STATE PPID PGRP ..."), or 0.
+int process_group(int pid) {
+    const auto stat = read_text_file(fmt::format("/proc/{}/stat", pid));
+    if (!stat) return 0;
+    const auto after_comm = stat->rfind(')');
+    if (after_comm == std::string::npos) return 0;
+    char state = 0;
+    int ppid = 0, group = 0;
+    if (std::sscanf(stat->c_str() + after_comm + 1, " %c %d %d", &state, &ppid, &group) != 3 || state == 'Z') return 0;
+    return group;
+}
 
 class DockerExecutor final : public Executor {
 public:
@@ -22,7 +40,8 @@ public:
         return check_engine();
     }
 
-    Expected<Streamed> run(const Argv& command, LogRelay& relay, const std::function<void()>& on_tick) override {
+    Expected<Streamed> run(const Argv& command, LogRelay& relay, const std::function<void()>& on_tick,
+                           const std::string&) override {
         bool cancelled = false;
         const auto on_signal = [&](int signal) {
             fmt::print(m_edges.log, "kaniko: received signal {}; stopping the executor container {}\n", signal,
@@ -97,7 +116,8 @@ public:
                                         "-debug variant, for the hooks' shell), or use executor: docker");
     }
 
-    Expected<Streamed> run(const Argv& command, LogRelay& relay, const std::function<void()>& on_tick) override {
+    Expected<Streamed> run(const Argv& command, LogRelay& relay, const std::function<void()>& on_tick,
+                           const std::string& private_dir) override {
         const auto on_signal = [&](int signal) {
             fmt::print(m_edges.log, "kaniko: received signal {}; stopping the executor (killed in {}s)\n", signal,
                        k_local_stop_grace.count());
@@ -105,6 +125,11 @@ public:
         };
         StreamHandlers handlers{[&](std::string_view output) { relay.feed(output); }, on_signal, on_tick};
         handlers.stop_grace = k_local_stop_grace;
+        handlers.on_start = [&](int pid) {
+            if (auto recorded = write_private_file(group_record(private_dir), std::to_string(pid)); !recorded) {
+                fmt::print(m_edges.log, "kaniko: warning: {}\n", recorded.error().message);
+            }
+        };
         return m_edges.runner.stream(command, handlers);
     }
 
@@ -114,6 +139,18 @@ private:
 };
 
 }  // namespace
+
+void stop_leftover_executor(const std::string& private_dir, std::ostream& log) {
+    const auto recorded = read_text_file(group_record(private_dir));
+    if (!recorded) return;
+    int pid = 0;
+    if (std::sscanf(recorded->c_str(), "%d", &pid) != 1 || pid <= 1) return;
+    // Only a group led by that process: a number reused by another program is not ours to kill.
+    if (process_group(pid) != pid) return;
+    if (::kill(-pid, SIGKILL) == 0) {
+        fmt::print(log, "kaniko: stopped the executor that a killed build left running (process group {})\n", pid);
+    }
+}
 
 std::unique_ptr<Executor> make_executor(const BuildPlan& plan, const BuildEnvironment& edges) {
     if (plan.executor == ExecutorKind::local) return std::make_unique<LocalExecutor>(plan, edges);

@@ -143,6 +143,7 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHan
                         }));
         // Both sides set the group, so that a signal sent right after the start still finds it.
         if (own_group) ::setpgid(child.id(), child.id());
+        handlers.on_start(child.id());
         // Our copy of the write end must go, or the pipe never reports end of file.
         ::close(output.native_sink());
         output.assign_sink(-1);

@@ -39,6 +39,8 @@ struct StreamHandlers {
     // once, and SIGKILL follows after this long. Unset, stopping the child is on_signal's business
     // (for `docker run`, removing the container).
     std::optional<std::chrono::seconds> stop_grace = std::nullopt;
+    // Once, with the child's process ID, as soon as it has started.
+    std::function<void(int pid)> on_start = [](int) {};
 };
 
 // Runs child processes with an explicit argv (never through a shell) and the helper's environment.

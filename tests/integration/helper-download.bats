@@ -19,11 +19,7 @@ setup_file() {
   }
   SERVICES="$(mktemp -d /tmp/kaniko-download.XXXXXX)"
   VERSION="$(cat "${PLUGIN_DIR}/VERSION")"
-  case "$(uname -m)" in
-    x86_64) ARCH=amd64 ;;
-    aarch64) ARCH=arm64 ;;
-    *) ARCH="$(uname -m)" ;;
-  esac
+  ARCH="$(release_arch)"
   TARBALL="kaniko-buildkite-helper-${VERSION}-linux-${ARCH}.tar.gz"
   export SERVICES VERSION ARCH TARBALL
 
@@ -38,15 +34,9 @@ setup_file() {
   mkdir -p "${SERVICES}/www/tampered"
   tar -C "${SERVICES}/tampered" -czf "${SERVICES}/www/tampered/${TARBALL}" "kaniko-buildkite-helper-${VERSION}-linux-${ARCH}"
 
-  /usr/bin/python3 "${PLUGIN_DIR}/tests/integration/file_server.py" "${SERVICES}/www" "${SERVICES}/port" \
-    "${SERVICES}/requests" 2>"${SERVICES}/server.log" &
-  echo "$!" >>"${SERVICES}/pids"
-  for _ in $(seq 200); do
-    [[ -s "${SERVICES}/port" ]] && break
-    sleep 0.05
-  done
-  [[ -s "${SERVICES}/port" ]] || { cat "${SERVICES}/server.log" >&3; return 1; }
-  RELEASE_URL="http://127.0.0.1:$(cat "${SERVICES}/port")/release"
+  local port
+  port="$(start_file_server "${SERVICES}" "${SERVICES}/www")"
+  RELEASE_URL="http://127.0.0.1:${port}/release"
   # A port nothing listens on: a server that is down.
   DOWN_URL="http://127.0.0.1:$(free_port)/release"
   export RELEASE_URL DOWN_URL

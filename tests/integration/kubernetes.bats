@@ -44,7 +44,7 @@ setup_file() {
   fresh_copy "${PLUGIN_DIR}" "${PLUGIN_COPY}"
   local version arch
   version="$(cat "${PLUGIN_DIR}/VERSION")"
-  case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; esac
+  arch="$(release_arch)"
   pack_helper "${STATIC_HELPER}" "${PLUGIN_DIR}/LICENSE" "${version}" "${arch}" 0 "${SERVICES}/dist"
   mkdir -p "${PLUGIN_COPY}/.helper"
   tar -C "${PLUGIN_COPY}/.helper" -xzf "${SERVICES}/dist/kaniko-buildkite-helper-${version}-linux-${arch}.tar.gz"
@@ -89,6 +89,13 @@ while in_group; do sleep 0.05; done
 if [ -e /record/then-pre-exit ]; then
   /bin/sh /record/wrapper-pre-exit
   echo "$?" >/record/pre-exit-status
+  # Whether the executor outlived pre-exit (a killed process is a zombie until this shell reaps it).
+  executor="$(cat /record/executor-running)"
+  state=gone
+  if read -r _ _ process_state _ <"/proc/${executor}/stat" 2>/dev/null && [ "${process_state}" != Z ]; then
+    state=running
+  fi
+  echo "${state}" >/record/executor-after-pre-exit
 fi
 ls -A /kaniko/.docker >/record/docker-config-after
 ls -A /tmp >/record/tmp-after
@@ -214,12 +221,15 @@ executor_arg() { grep -x -- "$1" "${RECORD}/executor-args"; }
   grep -qx "mounted-secret-1" "${RECORD}/redacted" || grep -q '"mounted-secret-1"' "${RECORD}/redacted"
 }
 
-@test "pre-exit after a SIGKILL removes what the build wrote" {
+@test "pre-exit after a SIGKILL stops the executor left running and removes what the build wrote" {
   touch "${RECORD}/then-pre-exit"
   start_job
+  # The agent's SIGKILL reaches the hook's group; the executor, in a group of its own, runs on.
   docker exec "${CONTAINER}" /bin/sh -c "kill -KILL -$(cat "${RECORD}/hook-group")"
   finish_job
   assert_equal "$(cat "${RECORD}/pre-exit-status")" 0
+  assert_output --partial "kaniko: stopped the executor that a killed build left running (process group $(cat "${RECORD}/executor-running"))"
+  assert_equal "$(cat "${RECORD}/executor-after-pre-exit")" gone
   assert_output --partial "kaniko: removed /kaniko/.docker/config.json"
   assert_equal "$(cat "${RECORD}/docker-config-after")" ""
   assert_equal "$(cat "${RECORD}/tmp-after")" ""

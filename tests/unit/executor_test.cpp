@@ -1,10 +1,16 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <sstream>
 
 #include "app/executor.hpp"
 #include "fakes.hpp"
 #include "plan/plan.hpp"
+#include "util/files.hpp"
 #include "util/log_relay.hpp"
 
 using namespace kaniko;
@@ -86,7 +92,7 @@ TEST_CASE("executor: docker removes the container on a cancel, and once more aft
     CancellingRunner runner;
     const auto plan = plan_for(ExecutorKind::docker);
     const BuildEnvironment edges{f.env, runner, f.agent, f.http, f.log, "/builds/app", "/tmp", ""};
-    const auto run = make_executor(plan, edges)->run({"docker", "run"}, f.relay, [] {});
+    const auto run = make_executor(plan, edges)->run({"docker", "run"}, f.relay, [] {}, "/tmp/private");
     REQUIRE(run);
     CHECK(run->signal == 15);
     CHECK_FALSE(runner.stop_grace);
@@ -114,10 +120,49 @@ TEST_CASE("executor: local passes a cancel to the executor's group, with a grace
     CancellingRunner runner;
     const auto plan = plan_for(ExecutorKind::local);
     const BuildEnvironment edges{f.env, runner, f.agent, f.http, f.log, "/builds/app", "/tmp", ""};
-    const auto run = make_executor(plan, edges)->run({"/kaniko/executor"}, f.relay, [] {});
+    const auto run = make_executor(plan, edges)->run({"/kaniko/executor"}, f.relay, [] {}, "/tmp/private");
     REQUIRE(run);
     CHECK(run->signal == 15);
     CHECK(runner.stop_grace == std::chrono::seconds(10));
     CHECK(runner.captured.empty());  // no docker rm
     CHECK(f.log.str() == "kaniko: received signal 15; stopping the executor (killed in 10s)\n");
+}
+
+namespace {
+
+// A child that waits to be killed; in a process group of its own when `own_group`.
+pid_t waiting_child(bool own_group) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        if (own_group) ::setpgid(0, 0);
+        for (;;) ::pause();
+    }
+    if (own_group) ::setpgid(pid, pid);
+    return pid;
+}
+
+}  // namespace
+
+TEST_CASE("executor: pre-exit kills the group a killed local build left running, and only that", "[executor]") {
+    auto dir = TempDir::create("/tmp", "kaniko-executor-test-");
+    REQUIRE(dir);
+    std::ostringstream log;
+
+    const pid_t leftover = waiting_child(true);
+    REQUIRE(write_private_file(dir->path() + "/executor-group", std::to_string(leftover)));
+    stop_leftover_executor(dir->path(), log);
+    int status = 0;
+    REQUIRE(::waitpid(leftover, &status, 0) == leftover);
+    CHECK(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGKILL);
+    CHECK(log.str() == fmt::format("kaniko: stopped the executor that a killed build left running (process group {})\n",
+                                   leftover));
+
+    // A number that now belongs to a process leading no group of its own is left alone.
+    const pid_t stranger = waiting_child(false);
+    REQUIRE(replace_private_file(dir->path() + "/executor-group", std::to_string(stranger)));
+    stop_leftover_executor(dir->path(), log);
+    CHECK(::waitpid(stranger, &status, WNOHANG) == 0);
+    ::kill(stranger, SIGKILL);
+    ::waitpid(stranger, &status, 0);
 }

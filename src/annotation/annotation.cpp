@@ -33,6 +33,22 @@ bool any_line_contains(const std::vector<std::string>& lines, std::string_view n
     return std::any_of(lines.begin(), lines.end(), [&](const std::string& line) { return contains(line, needle); });
 }
 
+// Plain text with `names` in backticks, as the log shows it, made HTML for an annotation.
+std::string html_from_text(std::string_view text) {
+    std::string out;
+    bool in_code = false;
+    for (const char c : escape_html(text)) {
+        if (c == '`') {
+            out += in_code ? "</code>" : "<code>";
+            in_code = !in_code;
+        } else {
+            out += c;
+        }
+    }
+    if (in_code) out += "</code>";
+    return out;
+}
+
 std::string code_list(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& item : items) out += fmt::format("<li><code>{}</code></li>", escape_html(item));
@@ -66,37 +82,60 @@ std::optional<std::string> failure_hint(const FailureReport& report) {
     // Docker's own failures (125) come before the executor could print anything of its own.
     if (report.exit_code == 125 && (any_line_contains(report.tail, "Unable to find image") ||
                                     any_line_contains(report.tail, "pull access denied"))) {
-        return fmt::format("Docker could not pull the executor image <code>{}</code>. Point <code>kaniko-image</code> "
-                           "(or <code>KANIKO_IMAGE</code>) at a copy this agent can pull.",
-                           escape_html(report.executor_image));
+        return fmt::format("Docker could not pull the executor image `{}`. Point `kaniko-image` (or `KANIKO_IMAGE`) at "
+                           "a copy this agent can pull.",
+                           report.executor_image);
     }
     if (any_line_contains(report.tail, "Invalid 'aud' claim") || any_line_contains(report.tail, "invalid aud")) {
-        return fmt::format("The registry rejected the token's audience <code>{}</code>. Check the package registry's "
-                           "OIDC policy in Buildkite (it must be set up for this ecosystem and allow this pipeline), "
-                           "and set <code>oidc-audience</code> if the registry expects another URL.",
-                           escape_html(report.audience));
+        return fmt::format("The registry rejected the token's audience `{}`. Check the package registry's OIDC policy "
+                           "in Buildkite (it must be set up for this ecosystem and allow this pipeline), and set "
+                           "`oidc-audience` if the registry expects another URL.",
+                           report.audience);
     }
     const bool denied = any_line_contains(report.tail, "unauthorized") || any_line_contains(report.tail, "forbidden") ||
                         any_line_contains(report.tail, "denied") || any_line_contains(report.tail, "401 ") ||
                         any_line_contains(report.tail, "403 ");
     if (!denied) return std::nullopt;
     if (report.auth == Auth::oidc) {
-        return fmt::format("The registry refused the credentials (401/403). The OIDC audience must be exactly "
-                           "<code>{}</code>, the registry URL, and the package registry's OIDC policy must allow this "
-                           "pipeline.",
-                           escape_html(report.audience));
+        return fmt::format("The registry refused the credentials (401/403). The OIDC audience must be exactly `{}`, "
+                           "the registry URL, and the package registry's OIDC policy must allow this pipeline.",
+                           report.audience);
     }
     return std::string("The registry refused the credentials (401/403). Check the agent's Docker config "
-                       "(<code>docker login</code> or a credential helper) for this registry.");
+                       "(`docker login` or a credential helper) for this registry.");
+}
+
+std::string strip_terminal_escapes(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\x1b') {
+            out += text[i];
+            continue;
+        }
+        if (i + 1 >= text.size()) break;
+        const char kind = text[++i];
+        if (kind == '[') {  // CSI: parameters and intermediates, then one final byte in @ to ~
+            while (i + 1 < text.size() && !(text[i + 1] >= '@' && text[i + 1] <= '~')) ++i;
+            ++i;
+        } else if (kind == ']') {  // OSC: up to BEL or ESC backslash
+            while (i + 1 < text.size() && text[i + 1] != '\a' && text[i + 1] != '\x1b') ++i;
+            ++i;
+            if (i < text.size() && text[i] == '\x1b') ++i;
+        } else {  // ESC, intermediates (space to /), then one final byte: ESC ( B, ESC =, ...
+            while (i < text.size() && text[i] >= ' ' && text[i] <= '/') ++i;
+        }
+    }
+    return out;
 }
 
 std::string failure_annotation(const FailureReport& report) {
     std::string body = fmt::format("<h4>:kaniko: Building <code>{}</code> failed with exit code {} after {}</h4>\n",
                                    escape_html(report.repository), report.exit_code, format_duration(report.elapsed));
-    if (const auto hint = failure_hint(report)) body += fmt::format("<p>{}</p>\n", *hint);
+    if (const auto hint = failure_hint(report)) body += fmt::format("<p>{}</p>\n", html_from_text(*hint));
     if (!report.tail.empty()) {
+        // The job log renders Kaniko's colours; an annotation would show their codes as text.
         std::string lines;
-        for (const auto& line : report.tail) lines += escape_html(line) + "\n";
+        for (const auto& line : report.tail) lines += escape_html(strip_terminal_escapes(line)) + "\n";
         body += fmt::format("<p>Last lines of the executor's output:</p>\n<pre><code>{}</code></pre>\n", lines);
     }
     return body;

@@ -44,8 +44,12 @@ std::string refusal_advice(const RefusalReport& report);  // plain text, for the
 std::string error_annotation(const std::string& repository, const std::string& message, std::chrono::seconds elapsed);
 std::string failure_annotation(const FailureReport& report);
 
-// Advice for the failures users hit most, recognised from the executor's output.
+// Advice for the failures users hit most, recognised from the executor's output: plain text, with
+// names in backticks (the annotation makes them code).
 std::optional<std::string> failure_hint(const FailureReport& report);
+
+// `text` without terminal escape sequences (colours, cursor moves, titles).
+std::string strip_terminal_escapes(std::string_view text);
 
 std::string format_duration(std::chrono::seconds elapsed);
 

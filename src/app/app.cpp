@@ -99,6 +99,11 @@ int exists_command(const Environment& env, Args args) {
     return *code;
 }
 
+int validate_command(const Environment& env, Args) {
+    if (auto valid = validate_configuration(env, current_dir()); !valid) return print_error(valid.error());
+    return 0;
+}
+
 int cleanup_command(const Environment& env, Args) {
     SystemProcessRunner runner;
     run_cleanup(env, runner, temp_root(env), std::cout);
@@ -129,6 +134,8 @@ constexpr std::array k_commands{
     Command{"build", "", "build and push, as configured by the plugin's attributes (the command hook)", build_command},
     Command{"plan", "", "print the commands `build` would run, secrets masked, and exit (also: build --dry-run)",
             plan_command},
+    Command{"validate", "", "check the plugin's attributes alone (no checkout needed): exit 0, or 2 and the problem",
+            validate_command},
     Command{"exists", "REF",
             "print REF's digest and exit 0 if the registry has it, exit 1 if not\n"
             "               (options: --docker-config FILE, --ca-file FILE, --insecure, --verbose)",

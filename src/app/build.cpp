@@ -1,4 +1,5 @@
 #include "app/build.hpp"
+#include "app/build_secrets.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -13,6 +14,7 @@
 #include "annotation/annotation.hpp"
 #include "app/credential_session.hpp"
 #include "app/executor.hpp"
+#include "app/preconditions.hpp"
 #include "buildkite/agent.hpp"
 #include "buildkite/oidc.hpp"
 #include "config/config.hpp"
@@ -44,52 +46,6 @@ Expected<BuildPlan> load_plan(const Environment& env, const std::string& checkou
     auto config = parse_config(*json);
     if (!config) return config.error();
     return make_plan(*config, env, checkout_dir, host_facts(*config));
-}
-
-// A path the build hands to the executor, followed through symbolic links on disk: lexical checks
-// passed already, but a link could still lead out of the checkout (to the credentials, say).
-Status check_inside_checkout(const BuildPlan& plan, std::string_view attribute, const std::string& path,
-                             std::filesystem::file_type expected) {
-    const auto resolved = resolve_inside(plan.checkout_dir, path);
-    if (!resolved) {
-        return Error::invalid_attribute(attribute, path,
-                                        fmt::format("cannot be read in the checkout ({}: {}); check the permissions "
-                                                    "of the checkout",
-                                                    plan.checkout_dir, resolved.error().message));
-    }
-    if (!*resolved) {
-        return Error::invalid_attribute(attribute, path,
-                                        "resolves outside the checkout through a symbolic link; keep it inside");
-    }
-    std::error_code ec;
-    if (std::filesystem::status(**resolved, ec).type() != expected) {
-        const auto what = expected == std::filesystem::file_type::directory ? "directory" : "Dockerfile";
-        return Error::invalid_attribute(
-            attribute, path,
-            fmt::format("does not exist in the checkout ({}); set {} (relative to {}) to the {}'s path",
-                        plan.checkout_dir, attribute, attribute == "context" ? "the checkout" : "context", what));
-    }
-    return Ok{};
-}
-
-Status check_build_files(const BuildPlan& plan) {
-    if (auto checked = check_inside_checkout(plan, "context", plan.context, std::filesystem::file_type::directory);
-        !checked) {
-        return checked;
-    }
-    return check_inside_checkout(plan, "dockerfile", plan.dockerfile, std::filesystem::file_type::regular);
-}
-
-// A missing CA file is named before a token is requested, whichever executor reads it.
-Status check_certificate_files(const BuildPlan& plan) {
-    for (const auto& [host, file] : plan.registry_certificates) {
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(file, ec)) {
-            return Error::invalid_attribute(fmt::format("registry-certificates.{}", host), file,
-                                            "is not a file on this agent; give the CA certificate's path");
-        }
-    }
-    return Ok{};
 }
 
 Status preflight(const BuildPlan& plan, const BuildEnvironment& edges, RegistryClient& client) {
@@ -184,9 +140,16 @@ Status report_success(const BuildPlan& plan, const BuildEnvironment& edges, cons
 // `+` never occurs in a job scope, so one job's prefix is never the start of another's name.
 std::string temp_dir_prefix(std::string_view job_scope) { return fmt::format("kaniko-buildkite-{}+", job_scope); }
 
+Status validate_configuration(const Environment& env, const std::string& checkout_dir) {
+    auto plan = load_plan(env, checkout_dir);
+    if (!plan) return plan.error();
+    return Ok{};
+}
+
 Expected<std::string> describe_plan(const Environment& env, const std::string& checkout_dir) {
     auto plan = load_plan(env, checkout_dir);
     if (!plan) return plan.error();
+    if (auto checked = check_preconditions(*plan, env); !checked) return checked.error();
     const bool local = plan->executor == ExecutorKind::local;
     std::string text;
     if (plan->auth == Auth::oidc) {
@@ -202,7 +165,7 @@ Expected<std::string> describe_plan(const Environment& env, const std::string& c
     }
     const bool mounted = plan->auth != Auth::none && !local;
     const RuntimeDirs dirs{mounted ? std::optional<std::string>("<private-dir>/docker") : std::nullopt,
-                           "<private-dir>/output"};
+                           "<private-dir>/output", "<private-dir>/secrets"};
     text += shell_join(executor_command(*plan, dirs)) + "\n";
     if (plan->push) {
         std::vector<std::string> checks;
@@ -222,8 +185,7 @@ using Clock = std::chrono::steady_clock;
 
 // Whatever would stop the build is found before a token is requested.
 Status check_before_credentials(const BuildPlan& plan, const BuildEnvironment& edges, Executor& executor) {
-    if (auto checked = check_build_files(plan); !checked) return checked;
-    if (auto checked = check_certificate_files(plan); !checked) return checked;
+    if (auto checked = check_preconditions(plan, edges.env); !checked) return checked;
     if (auto checked = executor.check(); !checked) return checked;
     if (plan.verbosity == "debug" || plan.verbosity == "trace") fmt::print(edges.log, "kaniko: {}\n", edges.trust);
     return Ok{};
@@ -323,7 +285,9 @@ Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges
         return 0;
     }
 
-    const RuntimeDirs dirs{(*session)->mount_dir(), private_dir->path() + "/output"};
+    auto secrets = prepare_build_secrets(plan, edges, relay, private_dir->path());
+    if (!secrets) return secrets.error();
+    const RuntimeDirs dirs{(*session)->mount_dir(), private_dir->path() + "/output", *secrets};
     if (auto made = make_private_dir(dirs.output); !made) return made.error();
     auto executed = run_executor(plan, edges, *executor, **session, relay, dirs, private_dir->path());
     if (!executed) return executed.error();

@@ -28,8 +28,12 @@ struct BuildEnvironment {
 // should end with: the executor's own, unchanged, when it ran.
 Expected<int> run_build(const BuildEnvironment& edges);
 
-// The commands `build` would run, secrets masked.
+// The commands `build` would run, secrets masked, after the checks on the agent that `build` makes
+// before it requests a token.
 Expected<std::string> describe_plan(const Environment& env, const std::string& checkout_dir);
+
+// The plugin configuration alone, as far as it needs no checkout: for linting a pipeline's attributes.
+Status validate_configuration(const Environment& env, const std::string& checkout_dir);
 
 // Removes what a killed `build` of this job left behind: its container and private directories.
 void run_cleanup(const Environment& env, ProcessRunner& runner, const std::string& temp_root, std::ostream& log);

@@ -34,17 +34,6 @@ std::string record_path(const std::string& private_dir, std::string_view record)
     return fmt::format("{}/{}", private_dir, record);
 }
 
-// Every form of the secrets is kept out of what the helper relays and handed to the agent's
-// redactor for what it does not relay. Fails only when the job is cancelled meanwhile.
-Status protect(const BuildEnvironment& edges, LogRelay& relay, const std::vector<Secret>& secrets) {
-    std::vector<std::string> forms;
-    for (const auto& secret : secrets) {
-        auto more = secret_forms(secret);
-        forms.insert(forms.end(), more.begin(), more.end());
-    }
-    return edges.agent.redact(relay.mask(forms));
-}
-
 // Puts `original` back at `target`, or removes `target` when there was nothing before.
 Status put_back_file(const std::string& target, const std::optional<std::string>& original) {
     if (original) return replace_private_file(target, *original);
@@ -55,6 +44,15 @@ Status put_back_file(const std::string& target, const std::optional<std::string>
 }
 
 }  // namespace
+
+Status protect(const BuildEnvironment& edges, LogRelay& relay, const std::vector<Secret>& secrets) {
+    std::vector<std::string> forms;
+    for (const auto& secret : secrets) {
+        auto more = secret_forms(secret);
+        forms.insert(forms.end(), more.begin(), more.end());
+    }
+    return edges.agent.redact(relay.mask(forms));
+}
 
 Expected<std::unique_ptr<CredentialSession>> CredentialSession::open(const BuildPlan& plan,
                                                                      const BuildEnvironment& edges, LogRelay& relay,

@@ -15,6 +15,11 @@ namespace kaniko {
 
 struct BuildPlan;
 class LogRelay;
+struct Secret;
+
+// Every form of the secrets is kept out of what the helper relays and handed to the agent's
+// redactor for what it does not relay. Fails only when the job is cancelled meanwhile.
+Status protect(const BuildEnvironment& edges, LogRelay& relay, const std::vector<Secret>& secrets);
 
 // The executor's credentials for one build. Opening it issues them (an OIDC token, or the agent's
 // Docker config), masks every form of them in the relay and hands them to the agent's redactor, and

@@ -85,6 +85,14 @@ private:
                 return checked;
             }
         }
+        for (std::size_t i = 0; i < m_plan.secrets.size(); ++i) {
+            if (m_plan.secrets[i].source != BuildSecret::Source::file) continue;
+            if (auto checked = colon_free(fmt::format("secrets[{}].file", i), m_plan.secrets[i].name,
+                                          "copy the file to a path without ':'");
+                !checked) {
+                return checked;
+            }
+        }
         return Ok{};
     }
 

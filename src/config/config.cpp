@@ -32,6 +32,7 @@ constexpr std::array k_attributes{
     AttributeSpec{"context", AttributeKind::string, k_max_path},
     AttributeSpec{"dockerfile", AttributeKind::string, k_max_path},
     AttributeSpec{"build-args", AttributeKind::list, k_max_argument},
+    AttributeSpec{"secrets", AttributeKind::secret_list, k_max_path},
     AttributeSpec{"target", AttributeKind::string, k_max_name},
     AttributeSpec{"labels", AttributeKind::list, k_max_argument},
     AttributeSpec{"platform", AttributeKind::string, k_max_name},
@@ -39,6 +40,7 @@ constexpr std::array k_attributes{
     AttributeSpec{"cache", AttributeKind::boolean, 0},
     AttributeSpec{"cache-repo", AttributeKind::string, k_max_reference_length},
     AttributeSpec{"cache-ttl", AttributeKind::string, k_max_name},
+    AttributeSpec{"cache-push", AttributeKind::boolean, 0},
     AttributeSpec{"push", AttributeKind::boolean, 0},
     AttributeSpec{"auth", AttributeKind::enumeration, k_max_name},
     AttributeSpec{"oidc-audience", AttributeKind::string, k_max_reference_length},
@@ -200,6 +202,48 @@ public:
             entries.emplace(std::string(key), checked_text(item_name, item.as_string(), max_length, "entry"));
         }
         return entries;
+    }
+
+    // Each item `ID` (the job's variable of that name), `{id, env}` or `{id, file}`.
+    std::vector<BuildSecret> secrets(std::string_view name) const {
+        const auto* value = m_object.if_contains(name);
+        if (value == nullptr) return {};
+        constexpr std::string_view expected = "an array of IDs, {id, env} or {id, file}";
+        if (!value->is_array()) fail(wrong_type(name, *value, expected));
+        const auto max_length = max_length_of(name);
+        std::vector<BuildSecret> secrets;
+        const auto& array = value->as_array();
+        for (std::size_t i = 0; i < array.size(); ++i) {
+            const auto label = fmt::format("{}[{}]", name, i);
+            BuildSecret secret;
+            if (array[i].is_string()) {
+                secret.id = checked_text(label, array[i].as_string(), max_length, "item");
+                secret.name = secret.id;
+            } else if (array[i].is_object()) {
+                const auto& item = array[i].as_object();
+                for (const auto& [key, field] : item) {
+                    if (key != "id" && key != "env" && key != "file") {
+                        fail(Error::invalid_attribute(label, std::string_view(key),
+                                                      "is not a key of a secret; use id with env or file"));
+                    }
+                    if (!field.is_string()) fail(wrong_type(fmt::format("{}.{}", label, std::string_view(key)), field, "a string"));
+                }
+                if (!item.contains("id") || item.contains("env") == item.contains("file")) {
+                    fail(Error::invalid_config(
+                        fmt::format("{}: give id and one of env or file, e.g. {{id: npm, env: NPM_TOKEN}}", label)));
+                }
+                secret.id = checked_text(label + ".id", item.at("id").as_string(), max_length, "entry");
+                secret.source = item.contains("env") ? BuildSecret::Source::env : BuildSecret::Source::file;
+                const auto* source = item.contains("env") ? "env" : "file";
+                secret.name = checked_text(fmt::format("{}.{}", label, source), item.at(source).as_string(), max_length,
+                                           "entry");
+            } else {
+                fail(wrong_type(label, array[i], "an ID or an object with id and env or file"));
+            }
+            secrets.push_back(std::move(secret));
+        }
+        if (secrets.empty()) fail(Error::invalid_config(fmt::format("{}: is an empty array; remove it or add items", name)));
+        return secrets;
     }
 
 private:
@@ -374,6 +418,32 @@ Config parse(const json::object& object) {
                                           "environment variable"));
         }
     }
+    config.secrets = attributes.secrets("secrets");
+    for (std::size_t i = 0; i < config.secrets.size(); ++i) {
+        const auto& secret = config.secrets[i];
+        const bool plain = secret.source == BuildSecret::Source::env && secret.name == secret.id;
+        const auto label = fmt::format("secrets[{}]", i);
+        if (!is_name(secret.id)) {
+            fail(Error::invalid_attribute(plain ? label : label + ".id", secret.id,
+                                          "is not a secret ID; use letters, digits and _ . -, as in "
+                                          "RUN --mount=type=secret,id=ID"));
+        }
+        if (secret.source == BuildSecret::Source::env && !is_identifier(secret.name)) {
+            fail(Error::invalid_attribute(plain ? label : label + ".env", secret.name,
+                                          "is not an environment variable's name; for other IDs write "
+                                          "{id: ID, env: VARIABLE}"));
+        }
+        if (secret.source == BuildSecret::Source::file && !secret.name.starts_with('/')) {
+            fail(Error::invalid_attribute(label + ".file", secret.name,
+                                          "is not an absolute path; give the file's path on the agent, outside the "
+                                          "checkout"));
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            if (config.secrets[j].id == secret.id) {
+                fail(Error::invalid_attribute(label, secret.id, fmt::format("is given twice (also secrets[{}])", j)));
+            }
+        }
+    }
     config.target = attributes.string("target");
     if (config.target && !is_name(*config.target)) {
         fail(Error::invalid_attribute("target", *config.target,
@@ -410,9 +480,12 @@ Config parse(const json::object& object) {
         fail(Error::invalid_attribute("cache-ttl", *config.cache_ttl,
                                       "is not a duration; use a Go duration such as 168h or 30m"));
     }
-    if (!config.cache && (config.cache_repo || config.cache_ttl)) {
+    config.cache_push = attributes.boolean("cache-push");
+    if (!config.cache && (config.cache_repo || config.cache_ttl || config.cache_push)) {
         fail(Error::invalid_config(fmt::format("cache: false, yet {} is set; remove it or turn the cache on",
-                                               config.cache_repo ? "cache-repo" : "cache-ttl")));
+                                               config.cache_repo  ? "cache-repo"
+                                               : config.cache_ttl ? "cache-ttl"
+                                                                  : "cache-push")));
     }
 
     config.push = attributes.boolean("push").value_or(config.push);
@@ -441,7 +514,7 @@ Config parse(const json::object& object) {
     if (config.kaniko_image) {
         if (const auto ref = parse_reference(*config.kaniko_image); !ref) {
             fail(Error::invalid_attribute("kaniko-image", *config.kaniko_image,
-                                          "is not an image reference; e.g. gcr.io/kaniko-project/executor:v1.24.0"));
+                                          "is not an image reference; e.g. ghcr.io/osscontainertools/kaniko:v1.28.3"));
         }
     }
     if (const auto executor = attributes.string("executor")) config.executor = parse_executor(*executor);

@@ -19,7 +19,7 @@ std::string_view to_string(Auth auth);
 enum class ExecutorMode { automatic, docker, local };
 inline constexpr std::string_view k_default_executor_path = "/kaniko/executor";
 
-enum class AttributeKind { string, boolean, integer, string_or_list, list, enumeration, object };
+enum class AttributeKind { string, boolean, integer, string_or_list, list, enumeration, object, secret_list };
 
 // One row per plugin attribute: the single list that parsing, the flattened-variable fallback and
 // the `attributes` subcommand (checked against plugin.yml and the README by the tests) all read.
@@ -29,6 +29,15 @@ struct AttributeSpec {
     std::size_t max_length;  // of the value, of each item of a list, of each key and value of an object
 };
 std::span<const AttributeSpec> attribute_specs();
+
+// A build secret: its ID in `RUN --mount=type=secret,id=ID`, and where its value comes from.
+struct BuildSecret {
+    enum class Source { env, file };
+    std::string id;
+    Source source = Source::env;
+    std::string name;  // the job's environment variable, or a file on the agent
+    bool operator==(const BuildSecret&) const = default;
+};
 
 // Defaults that the plan shares, each given once here.
 inline constexpr bool k_default_push = true;
@@ -50,6 +59,7 @@ struct Config {
     std::string context = ".";
     std::string dockerfile = "Dockerfile";  // relative to the checkout, context already joined
     std::vector<std::string> build_args;
+    std::vector<BuildSecret> secrets;
     std::optional<std::string> target;
     std::vector<std::string> labels;
     std::optional<std::string> platform;
@@ -57,6 +67,7 @@ struct Config {
     bool cache = true;
     std::optional<std::string> cache_repo;
     std::optional<std::string> cache_ttl;
+    std::optional<bool> cache_push;  // unset: cache layers are pushed when the image is
     bool push = k_default_push;
     std::optional<Auth> auth;
     std::optional<std::string> oidc_audience;

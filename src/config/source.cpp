@@ -51,6 +51,29 @@ std::string from_flattened(const Environment& env) {
             }
             continue;
         }
+        if (spec.kind == AttributeKind::secret_list) {
+            // Items are IDs (NAME_0) or objects (NAME_0_ID with NAME_0_ENV or NAME_0_FILE).
+            json::array items;
+            for (std::size_t i = 0;; ++i) {
+                const auto item = fmt::format("{}_{}", name, i);
+                if (env.is_set(item)) {
+                    items.emplace_back(json::string(env.all().find(item)->second));
+                    claimed.push_back(item);
+                    continue;
+                }
+                json::object secret;
+                for (const std::string_view key : {"id", "env", "file"}) {
+                    const auto field = fmt::format("{}_{}", item, variable_suffix(key));
+                    if (!env.is_set(field)) continue;
+                    secret[key] = json::string(env.all().find(field)->second);
+                    claimed.push_back(field);
+                }
+                if (secret.empty()) break;
+                items.emplace_back(std::move(secret));
+            }
+            if (!items.empty()) object[spec.name] = std::move(items);
+            continue;
+        }
         if (env.is_set(name)) {
             object[spec.name] = flat_scalar(spec, env.all().find(name)->second);
             claimed.push_back(name);

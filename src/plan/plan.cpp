@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "registry/reference.hpp"
 
 namespace kaniko {
@@ -43,7 +45,7 @@ Expected<std::string> resolve_executor_image(const Config& config, const Environ
     if (const auto image = env.get("KANIKO_IMAGE")) {
         if (!parse_reference(*image)) {
             return Error::invalid_attribute("KANIKO_IMAGE", *image,
-                                            "is not an image reference; e.g. gcr.io/kaniko-project/executor:v1.24.0");
+                                            "is not an image reference; e.g. ghcr.io/osscontainertools/kaniko:v1.28.3");
         }
         return *image;  // the recipe's override names the exact image, debug or not
     }
@@ -183,6 +185,9 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
         args.push_back("--cache=true");
         args.push_back(fmt::format("--cache-repo={}", config.cache_repo.value_or(plan.repository + "-cache")));
         if (config.cache_ttl) args.push_back(fmt::format("--cache-ttl={}", *config.cache_ttl));
+        // Pushing cache layers needs push rights on the cache repository: with push: false nothing
+        // leaves the agent unless asked for.
+        if (!config.cache_push.value_or(plan.push)) args.push_back("--no-push-cache");
     }
     for (std::size_t i = 0; i < config.build_args.size(); ++i) {
         const auto& build_arg = config.build_args[i];
@@ -206,6 +211,7 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
         args.push_back(fmt::format("--registry-certificate={}={}", host_name, path));
     }
     for (const auto& host : config.insecure_registries) args.push_back(fmt::format("--insecure-registry={}", host));
+    plan.secrets = config.secrets;
     plan.registry_certificates = config.registry_certificates;
     plan.insecure_registries = config.insecure_registries;
     plan.preflight = config.preflight;
@@ -219,6 +225,11 @@ Argv executor_command(const BuildPlan& plan, const RuntimeDirs& dirs) {
     if (plan.executor == ExecutorKind::local) {
         Argv argv{plan.executor_path};
         argv.insert(argv.end(), plan.kaniko_args.begin(), plan.kaniko_args.end());
+        for (const auto& secret : plan.secrets) {
+            const auto path = secret.source == BuildSecret::Source::env ? fmt::format("{}/{}", dirs.secrets, secret.id)
+                                                                       : secret.name;
+            argv.push_back(fmt::format("--secret=id={},src={}", secret.id, path));
+        }
         argv.push_back(fmt::format("--digest-file={}/digest", dirs.output));
         argv.insert(argv.end(), plan.extra_args.begin(), plan.extra_args.end());
         return argv;
@@ -235,13 +246,61 @@ Argv executor_command(const BuildPlan& plan, const RuntimeDirs& dirs) {
     for (const auto& [host, file] : plan.registry_certificates) {
         argv.insert(argv.end(), {"-v", fmt::format("{}:{}:ro", file, certificate_mount_path(host))});
     }
+    // Secret values travel in files, never as -e: the engine keeps a container's environment, and
+    // docker inspect shows it.
+    bool env_secrets = false;
+    for (const auto& secret : plan.secrets) {
+        if (secret.source == BuildSecret::Source::env) {
+            env_secrets = true;
+        } else {
+            argv.insert(argv.end(), {"-v", fmt::format("{}:{}/{}:ro", secret.name, k_secret_files_mount, secret.id)});
+        }
+    }
+    if (env_secrets) argv.insert(argv.end(), {"-v", fmt::format("{}:{}:ro", dirs.secrets, k_secrets_mount)});
     argv.push_back(plan.executor_image);
     argv.insert(argv.end(), plan.kaniko_args.begin(), plan.kaniko_args.end());
+    for (const auto& secret : plan.secrets) {
+        const auto mount = secret.source == BuildSecret::Source::env ? k_secrets_mount : k_secret_files_mount;
+        argv.push_back(fmt::format("--secret=id={},src={}/{}", secret.id, mount, secret.id));
+    }
     argv.push_back(fmt::format("--digest-file={}", k_digest_file));
     argv.insert(argv.end(), plan.extra_args.begin(), plan.extra_args.end());
     return argv;
 }
 
 std::string_view to_string(ExecutorKind kind) { return kind == ExecutorKind::docker ? "docker" : "local"; }
+
+namespace {
+
+// The host of `host[:port][/path]`, without the port; an IPv6 address keeps its brackets off.
+std::string_view bare_host(std::string_view reference) {
+    reference = reference.substr(0, reference.find('/'));
+    if (reference.starts_with('[')) {
+        const auto close = reference.find(']');
+        return reference.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
+    }
+    if (std::count(reference.begin(), reference.end(), ':') > 1) return reference;  // a bare IPv6 address
+    return reference.substr(0, reference.find(':'));
+}
+
+}  // namespace
+
+bool is_loopback_host(std::string_view host) {
+    const auto bare = bare_host(host);
+    return bare == "localhost" || bare == "::1" || bare.starts_with("127.");
+}
+
+std::vector<std::string> executor_hosts(const BuildPlan& plan) {
+    std::vector<std::string> hosts{plan.registry};
+    constexpr std::string_view cache_flag = "--cache-repo=";
+    constexpr std::string_view mirror_flag = "--registry-mirror=";
+    for (const auto& arg : plan.kaniko_args) {
+        if (arg.starts_with(cache_flag)) hosts.push_back(arg.substr(cache_flag.size()));
+    }
+    for (const auto& arg : plan.extra_args) {
+        if (arg.starts_with(mirror_flag)) hosts.push_back(arg.substr(mirror_flag.size()));
+    }
+    return hosts;
+}
 
 }  // namespace kaniko

@@ -11,13 +11,15 @@
 
 namespace kaniko {
 
-inline constexpr std::string_view k_default_executor_image = "gcr.io/kaniko-project/executor:v1.24.0";
+inline constexpr std::string_view k_default_executor_image = "ghcr.io/osscontainertools/kaniko:v1.28.3";
 inline constexpr std::string_view k_package_registry_host = "packages.buildkite.com";
 inline constexpr std::string_view k_workspace_mount = "/workspace";
 inline constexpr std::string_view k_credentials_mount = "/kaniko/.docker";
 inline constexpr std::string_view k_output_mount = "/kaniko/output";
 inline constexpr std::string_view k_digest_file = "/kaniko/output/digest";
 inline constexpr std::string_view k_certificates_mount = "/kaniko/registry-certificates";
+inline constexpr std::string_view k_secrets_mount = "/kaniko/buildkite-secrets";
+inline constexpr std::string_view k_secret_files_mount = "/kaniko/buildkite-secret-files";
 
 enum class ExecutorKind { docker, local };
 
@@ -53,6 +55,7 @@ struct BuildPlan {
     std::string annotation_context;
     std::optional<std::string> network;
     std::vector<std::string> passthrough_env;  // build-args whose values come from the job environment
+    std::vector<BuildSecret> secrets;
     std::vector<std::string> kaniko_args;      // the executor's flags, without digest file and extra-args
     std::vector<std::string> extra_args;
     std::map<std::string, std::string> registry_certificates;  // host[:port] -> CA file on the agent
@@ -85,7 +88,13 @@ Expected<std::string> debug_variant(std::string_view image);
 struct RuntimeDirs {
     std::optional<std::string> credentials;  // holds config.json to mount; none for auth: none and local
     std::string output;                      // receives the digest file
+    std::string secrets = {};                // holds a file per `env` secret, named by its ID
 };
+
+// The hosts the executor talks to: the registry, the cache repository's, and any --registry-mirror.
+std::vector<std::string> executor_hosts(const BuildPlan& plan);
+// localhost, 127.0.0.0/8 or ::1, with or without a port: the agent's own loopback.
+bool is_loopback_host(std::string_view host);
 
 // The command that starts the executor: `docker run` of its image, or its binary for local. It never
 // carries a secret: credentials travel in config.json and build-arg values from the environment are

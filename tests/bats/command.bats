@@ -31,7 +31,7 @@ without_agent() {
   [[ "$(wc -l <"${STAND_IN_DIR}/docker-calls")" -eq 2 ]]
   private_dir="$(docker_call 2 | grep -o "${TMPDIR}/kaniko-buildkite-${BUILDKITE_JOB_ID}+[A-Za-z0-9]*" | head -n 1)"
   [[ -n "${private_dir}" ]]
-  assert_equal "$(docker_call 2)" "run --rm --name kaniko-${BUILDKITE_JOB_ID} -e container=docker -v ${CHECKOUT}:/workspace -v ${private_dir}/docker:/kaniko/.docker:ro -v ${private_dir}/output:/kaniko/output gcr.io/kaniko-project/executor:v1.24.0 --dockerfile=/workspace/Dockerfile --context=dir:///workspace --destination=${registry}/hello-kaniko:0123456789ab-42 --verbosity=info --log-timestamp --cache=true --cache-repo=${registry}/hello-kaniko-cache --digest-file=/kaniko/output/digest"
+  assert_equal "$(docker_call 2)" "run --rm --name kaniko-${BUILDKITE_JOB_ID} -e container=docker -v ${CHECKOUT}:/workspace -v ${private_dir}/docker:/kaniko/.docker:ro -v ${private_dir}/output:/kaniko/output ghcr.io/osscontainertools/kaniko:v1.28.3 --dockerfile=/workspace/Dockerfile --context=dir:///workspace --destination=${registry}/hello-kaniko:0123456789ab-42 --verbosity=info --log-timestamp --cache=true --cache-repo=${registry}/hello-kaniko-cache --digest-file=/kaniko/output/digest"
 
   # The token was requested for the registry's URL, and nothing else was asked of the agent first.
   assert_equal "$(sed -n 1p "${STAND_IN_DIR}/agent-calls")" "oidc request-token --audience https://${registry} --lifetime 300"
@@ -105,8 +105,11 @@ without_agent() {
   export STAND_IN_EXECUTOR_LINES="error checking push permissions: POST https://${registry}/v2/hello-kaniko/blobs/uploads/: UNAUTHORIZED"
   run_hook command
   assert_failure 1
-  assert_line --partial "kaniko: hint: The registry refused the credentials (401/403). The OIDC audience must be exactly <code>https://${registry}</code>"
+  assert_line --partial "kaniko: hint: The registry refused the credentials (401/403). The OIDC audience must be exactly \`https://${registry}\`"
+  # Plain text in the job log; HTML only in the annotation.
+  refute_output --partial "<code>"
   run annotation "kaniko-${BUILDKITE_JOB_ID}-packages.buildkite.com-acme-my-container-registry-hello-kaniko"
+  assert_output --partial "must be exactly <code>https://${registry}</code>"
   assert_output --partial "OIDC policy must allow this pipeline"
 }
 
@@ -286,7 +289,7 @@ SH
   plugin_config '{"image":"app","registry":"ghcr.io/acme","preflight":false,"verify":false}'
   export HOME="${BATS_TEST_TMPDIR}/home"
   run_hook command
-  assert_failure 1
+  assert_failure 2
   assert_output --partial "kaniko: auth: docker-config needs a Docker config file at ${HOME}/.docker/config.json (from DOCKER_CONFIG or HOME); run docker login, or use auth: oidc or auth: none"
   refute_executor_started
 }
@@ -313,7 +316,7 @@ SH
 }
 
 @test "outside Buildkite the helper prints what it would annotate" {
-  plugin_config '{"image":"app","registry":"localhost:5000","auth":"none","preflight":false,"verify":false}'
+  plugin_config '{"image":"app","registry":"localhost:5000","auth":"none","network":"host","preflight":false,"verify":false}'
   without_agent run_hook command
   assert_success
   assert_output --partial "kaniko: not running under Buildkite; the success annotation (kaniko-${BUILDKITE_JOB_ID}-localhost-5000-app) would read:"
@@ -360,11 +363,71 @@ SH
 @test "the helper's usage lists each command once, and an unknown one exits 2 with it" {
   run "${KANIKO_HELPER}" help
   assert_success
-  for command in build plan "exists REF" cleanup attributes version; do
+  for command in build plan validate "exists REF" cleanup attributes version; do
     assert_equal "$(grep -c "^  ${command} " <<<"${output}")" 1
   done
   run "${KANIKO_HELPER}" frobnicate
   assert_failure 2
   assert_line --index 0 'kaniko: unknown command "frobnicate"'
   assert_line "usage: kaniko-buildkite-helper <command>"
+}
+
+@test "helper messages reach the log when they happen, not with the executor's next output" {
+  plugin_config "{\"image\":\"hello-kaniko\",\"package-registry\":\"my-container-registry\",\"oidc-lifetime\":3,${offline}}"
+  # The executor runs on, silent, for a second after the refresh before it prints again.
+  export STAND_IN_EXECUTOR_WAIT_FOR_REFRESH=1 STAND_IN_EXECUTOR_QUIET=1
+  (cd "${CHECKOUT}" && bash -c 'source "$1"' wrapper "${PLUGIN_DIR}/hooks/command") 2>&1 |
+    while IFS= read -r line; do printf '%s %s\n' "$(date +%s.%N)" "${line}"; done >"${BATS_TEST_TMPDIR}/timed"
+  refreshed="$(grep -m 1 ' kaniko: refreshed the OIDC token' "${BATS_TEST_TMPDIR}/timed" | cut -d ' ' -f 1)"
+  pushed="$(grep -m 1 ' INFO\[0003\] Pushed image' "${BATS_TEST_TMPDIR}/timed" | cut -d ' ' -f 1)"
+  [[ -n "${refreshed}" && -n "${pushed}" ]]
+  awk -v r="${refreshed}" -v p="${pushed}" 'BEGIN { exit !(r + 0.5 < p) }' ||
+    fail "the refresh line arrived at ${refreshed}, with the executor's next line at ${pushed}"
+}
+
+@test "Kaniko's colours stay in the job log and out of the error annotation" {
+  printf '\033[36mINFO\033[0m[0000] Retrieving image manifest alpine\n\033[31mERRO\033[0m[0001] build failed\n' \
+    >"${BATS_TEST_TMPDIR}/coloured"
+  export STAND_IN_EXECUTOR_OUTPUT="${BATS_TEST_TMPDIR}/coloured" STAND_IN_EXECUTOR_EXIT=1
+  run_hook command
+  assert_failure 1
+  assert_output --partial $'\033[31mERRO\033[0m[0001] build failed'
+  body="$(annotation "kaniko-${BUILDKITE_JOB_ID}-packages.buildkite.com-acme-my-container-registry-hello-kaniko")"
+  [[ "${body}" == *"ERRO[0001] build failed"* ]]
+  [[ "${body}" != *$'\033'* ]] || fail "the annotation holds escape sequences"
+}
+
+@test "push: false pushes no cache layers either, unless cache-push: true" {
+  plugin_config "{\"image\":\"hello-kaniko\",\"package-registry\":\"my-container-registry\",\"push\":false,${offline}}"
+  run_hook command
+  assert_success
+  [[ "$(docker_call 2)" == *" --cache-repo=${registry}/hello-kaniko-cache --no-push-cache "* ]]
+  : >"${STAND_IN_DIR}/docker-calls"
+  plugin_config "{\"image\":\"hello-kaniko\",\"package-registry\":\"my-container-registry\",\"push\":false,\"cache-push\":true,${offline}}"
+  run_hook command
+  assert_success
+  [[ "$(docker_call 2)" != *"--no-push-cache"* ]]
+}
+
+@test "plan stops where build would, with the same line and exit 2" {
+  same_as_build() {
+    plugin_config "$1"
+    run_hook command
+    assert_failure 2
+    refute_executor_started
+    build_line="$(grep '^kaniko: ' <<<"${output}" | tail -n 1)"
+    run bash -c 'cd "$1" && "$2" plan' _ "${CHECKOUT}" "${KANIKO_HELPER}"
+    assert_failure 2
+    assert_output "${build_line}"
+    [[ "${build_line}" == *"$2"* ]]
+  }
+  same_as_build '{"image":"app","registry":"r.example","auth":"none","dockerfile":"Missing"}' \
+    'dockerfile: "Missing" does not exist in the checkout'
+  HOME="${BATS_TEST_TMPDIR}/empty-home" same_as_build '{"image":"app","registry":"r.example"}' \
+    'auth: docker-config needs a Docker config file'
+  same_as_build '{"image":"app","registry":"r.example","auth":"none","registry-certificates":{"r.example":"/nonexistent/ca.pem"}}' \
+    'is not a file on this agent'
+  same_as_build '{"image":"app","registry":"localhost:5000","auth":"none"}' 'add network: host'
+  same_as_build '{"image":"app","registry":"r.example","auth":"none","secrets":["UNSET_SECRET_VARIABLE"]}' \
+    'names a variable that is not set in the job environment'
 }

@@ -41,7 +41,7 @@ docs() { /usr/bin/python3 "${PLUGIN_DIR}/tests/docs/plugin_docs.py" "$@"; }
   [[ "$(wc -l <<<"${configs}")" -ge 3 ]]
   export PACKAGE_REGISTRY_NAME=my-container-registry NPM_TOKEN=example
   while IFS= read -r config; do
-    BUILDKITE_PLUGIN_CONFIGURATION="${config}" run "${KANIKO_HELPER}" plan
+    BUILDKITE_PLUGIN_CONFIGURATION="${config}" run "${KANIKO_HELPER}" validate
     if [[ "${status}" -ne 0 ]]; then
       fail "the helper rejects ${config}: ${output}"
     fi

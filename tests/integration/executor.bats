@@ -11,7 +11,7 @@ setup_file() {
   DOCKERD_DIR="$(mktemp -d /tmp/kaniko-dockerd.XXXXXX)"
   export DOCKERD_DIR
   start_dockerd "${DOCKERD_DIR}"
-  build_stand_in_executor gcr.io/kaniko-project/executor:v1.24.0
+  build_stand_in_executor ghcr.io/osscontainertools/kaniko:v1.28.3
 }
 
 teardown_file() {
@@ -82,7 +82,7 @@ expected_config_sha256() {
   config_with ',"kaniko-image":"127.0.0.1:9/missing/kaniko:v0"'
   run_hook command
   assert_failure 125
-  assert_line --partial "kaniko: hint: Docker could not pull the executor image <code>127.0.0.1:9/missing/kaniko:v0</code>"
+  assert_line --partial "kaniko: hint: Docker could not pull the executor image \`127.0.0.1:9/missing/kaniko:v0\`"
 }
 
 @test "a token refreshed during a long build reaches the running executor through the mounted directory" {
@@ -139,4 +139,52 @@ expected_config_sha256() {
   assert_output --partial '"password":"[REDACTED]","auth":"[REDACTED]"'
   refute_token_leaked "${STAND_IN_DIR}/annotations" "${CHECKOUT}"
   refute_base64_token_leaked "${STAND_IN_DIR}/annotations"
+}
+
+@test "build secrets reach the executor as files only: not in argv, docker inspect, the log, annotations, meta-data or the checkout" {
+  export NPM_TOKEN="npm-secret-$$-${RANDOM}-value"
+  netrc="${BATS_TEST_TMPDIR}/netrc"
+  printf 'machine registry.example.com password netrc-secret-%s\n' "$$" >"${netrc}"
+  config_with ",\"secrets\":[\"NPM_TOKEN\",{\"id\":\"netrc\",\"file\":\"${netrc}\"}],\"extra-args\":[\"--stand-in-gate=/workspace/.gate\"]"
+  container="kaniko-${BUILDKITE_JOB_ID}"
+  (cd "${CHECKOUT}" && bash -c 'source "$1"' wrapper "${PLUGIN_DIR}/hooks/command") >"${BATS_TEST_TMPDIR}/log" 2>&1 &
+  hook=$!
+  # While the executor waits on its gate, the engine has all it will ever know about the container.
+  for _ in $(seq 300); do
+    docker inspect "${container}" >"${BATS_TEST_TMPDIR}/inspect.json" 2>/dev/null && break
+    sleep 0.05
+  done
+  [[ -s "${BATS_TEST_TMPDIR}/inspect.json" ]]
+  touch "${CHECKOUT}/.gate"
+  wait "${hook}"
+  run cat "${BATS_TEST_TMPDIR}/log"
+
+  # The executor read both values through its --secret files.
+  assert_line "executor-secret: NPM_TOKEN sha256=$(printf '%s' "${NPM_TOKEN}" | sha256sum | cut -d' ' -f1)"
+  assert_line "executor-secret: netrc sha256=$(sha256sum <"${netrc}" | cut -d' ' -f1)"
+  assert_line "executor-arg: --secret=id=NPM_TOKEN,src=/kaniko/buildkite-secrets/NPM_TOKEN"
+  [[ "$(grep '^executor-env-names: ' <<<"${output}")" != *NPM_TOKEN* ]]
+  assert_line --partial "kaniko: pushed packages.buildkite.com/acme/my-container-registry/hello-kaniko@sha256:"
+
+  # No value anywhere else: not the arguments, the container's config, the log, the agent's records,
+  # the checkout; and the redactor has them.
+  for value in "${NPM_TOKEN}" "netrc-secret-$$"; do
+    refute_output --partial "${value}"
+    if grep -rqF -- "${value}" "${BATS_TEST_TMPDIR}/inspect.json" "${STAND_IN_DIR}/agent-calls" \
+      "${STAND_IN_DIR}/annotations" "${STAND_IN_DIR}/meta-data" "${CHECKOUT}"; then
+      fail "${value} leaked: $(grep -rlF -- "${value}" "${BATS_TEST_TMPDIR}/inspect.json" "${STAND_IN_DIR}" "${CHECKOUT}")"
+    fi
+    grep -qF -- "${value}" "${STAND_IN_DIR}/redacted"
+  done
+  jq -e '.[0].Config.Env | map(startswith("NPM_TOKEN")) | any | not' "${BATS_TEST_TMPDIR}/inspect.json"
+  assert_equal "$(find "${TMPDIR}" -mindepth 1 | wc -l)" 0
+}
+
+@test "a registry on the agent's loopback without network: host stops before the token" {
+  plugin_config '{"image":"app","registry":"127.0.0.1:5000/team","auth":"none","preflight":false,"verify":false}'
+  run_hook command
+  assert_failure 2
+  assert_line "kaniko: 127.0.0.1:5000/team is on the agent's loopback, which the executor's container cannot reach on network default; add network: host"
+  run docker ps -aq --filter "name=kaniko-${BUILDKITE_JOB_ID}"
+  assert_output ""
 }

@@ -15,7 +15,7 @@ setup_file() {
   export SERVICES
   export DOCKERD_DIR="${SERVICES}/dockerd"
   start_dockerd "${DOCKERD_DIR}"
-  build_stand_in_executor gcr.io/kaniko-project/executor:v1.24.0
+  build_stand_in_executor ghcr.io/osscontainertools/kaniko:v1.28.3
 
   make_certificate "${SERVICES}"
   export CERT="${SERVICES}/cert.pem"
@@ -68,11 +68,11 @@ login() {
 
 # htpasswd_config EXTRA: the plugin's configuration for the htpasswd registry, plus EXTRA attributes.
 htpasswd_config() {
-  plugin_config "{\"image\":\"${REPO}\",\"registry\":\"$(registry)\",\"tags\":[\"v1\",\"latest\"],\"network\":\"none\",\"registry-certificates\":{\"$(registry)\":\"${CERT}\"}$1}"
+  plugin_config "{\"image\":\"${REPO}\",\"registry\":\"$(registry)\",\"tags\":[\"v1\",\"latest\"],\"network\":\"host\",\"registry-certificates\":{\"$(registry)\":\"${CERT}\"}$1}"
 }
 
 token_config() {
-  plugin_config "{\"image\":\"${REPO}\",\"registry\":\"127.0.0.1:${TOKEN_PORT}/acme\",\"auth\":\"oidc\",\"oidc-audience\":\"$1\",\"network\":\"none\",\"registry-certificates\":{\"127.0.0.1:${TOKEN_PORT}\":\"${CERT}\"}}"
+  plugin_config "{\"image\":\"${REPO}\",\"registry\":\"127.0.0.1:${TOKEN_PORT}/acme\",\"auth\":\"oidc\",\"oidc-audience\":\"$1\",\"network\":\"host\",\"registry-certificates\":{\"127.0.0.1:${TOKEN_PORT}\":\"${CERT}\"}}"
 }
 
 digest_of() {
@@ -163,7 +163,7 @@ digest_of() {
 
 @test "a registry that is down fails pre-flight in seconds, naming the URL" {
   port="$(free_port)"
-  plugin_config "{\"image\":\"app\",\"registry\":\"127.0.0.1:${port}\",\"auth\":\"none\",\"network\":\"none\"}"
+  plugin_config "{\"image\":\"app\",\"registry\":\"127.0.0.1:${port}\",\"auth\":\"none\",\"network\":\"host\"}"
   run_hook command
   assert_failure 1
   assert_output --partial "kaniko: pre-flight: GET https://127.0.0.1:${port}/v2/ failed: "

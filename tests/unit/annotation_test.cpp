@@ -41,12 +41,12 @@ TEST_CASE("annotation: hints for the recipe's known failures", "[annotation]") {
     SECTION("a rejected audience") {
         const auto hint = failure_hint(failure({"error: Invalid 'aud' claim"}));
         REQUIRE(hint);
-        CHECK(hint->starts_with("The registry rejected the token's audience <code>https://packages.buildkite.com/acme/images</code>"));
+        CHECK(hint->starts_with("The registry rejected the token's audience `https://packages.buildkite.com/acme/images`"));
     }
     SECTION("401 with OIDC points at the audience and the policy") {
         const auto hint = failure_hint(failure({"POST https://packages.buildkite.com/v2/x/blobs/uploads/: UNAUTHORIZED"}));
         REQUIRE(hint);
-        CHECK(hint->find("must be exactly <code>https://packages.buildkite.com/acme/images</code>") != std::string::npos);
+        CHECK(hint->find("must be exactly `https://packages.buildkite.com/acme/images`") != std::string::npos);
     }
     SECTION("403 with a Docker config points at docker login") {
         auto report = failure({"unexpected status code 403 Forbidden"});
@@ -63,6 +63,30 @@ TEST_CASE("annotation: hints for the recipe's known failures", "[annotation]") {
     SECTION("no hint for an ordinary failing RUN step") {
         CHECK_FALSE(failure_hint(failure({"RUN npm test", "1 test failed"})));
     }
+}
+
+TEST_CASE("annotation: hints are plain text for the log, and code in the annotation", "[annotation]") {
+    auto report = failure({"unexpected status code 403 Forbidden"});
+    report.auth = Auth::docker_config;
+    const auto hint = failure_hint(report);
+    REQUIRE(hint);
+    CHECK(hint->find('<') == std::string::npos);
+    CHECK(*hint == "The registry refused the credentials (401/403). Check the agent's Docker config (`docker login` or "
+                   "a credential helper) for this registry.");
+    CHECK(failure_annotation(report).find("<p>The registry refused the credentials (401/403). Check the agent's Docker "
+                                          "config (<code>docker login</code> or a credential helper) for this "
+                                          "registry.</p>") != std::string::npos);
+}
+
+TEST_CASE("annotation: Kaniko's colours stay out of the annotation", "[annotation]") {
+    CHECK(strip_terminal_escapes("\x1b[36mINFO\x1b[0m[2026-11-27T07:00:00Z] Retrieving image manifest alpine") ==
+          "INFO[2026-11-27T07:00:00Z] Retrieving image manifest alpine");
+    CHECK(strip_terminal_escapes("\x1b]0;title\x07plain \x1b(Bx\x1b[1;31mred\x1b[m") == "plain xred");
+    CHECK(strip_terminal_escapes("cut at the end \x1b[3") == "cut at the end ");
+    CHECK(strip_terminal_escapes("no escapes at all") == "no escapes at all");
+    const auto body = failure_annotation(failure({"\x1b[31mERRO\x1b[0m build failed"}));
+    CHECK(body.find("ERRO build failed") != std::string::npos);
+    CHECK(body.find('\x1b') == std::string::npos);
 }
 
 TEST_CASE("annotation: durations", "[annotation]") {

@@ -160,7 +160,7 @@ TEST_CASE("config: errors name the attribute, the value and what is allowed", "[
     }
     SECTION("executor") {
         CHECK(error_of(R"({"image":"app","kaniko-image":"Not An Image"})") ==
-              "kaniko-image: \"Not An Image\" is not an image reference; e.g. gcr.io/kaniko-project/executor:v1.24.0");
+              "kaniko-image: \"Not An Image\" is not an image reference; e.g. ghcr.io/osscontainertools/kaniko:v1.28.3");
         CHECK(error_of(R"({"image":"app","verbosity":"loud"})") ==
               "verbosity: \"loud\" is not a Kaniko log level; use panic, fatal, error, warn, info, debug or trace");
         CHECK(error_of(R"({"image":"app","helper-url":"ftp://mirror/kaniko"})") ==
@@ -305,4 +305,38 @@ TEST_CASE("config: executor and executor-path", "[config]") {
     CHECK(parse_config(R"({"image":"app","executor-path":"kaniko/executor"})").error().message ==
           "executor-path: \"kaniko/executor\" is not an absolute path; give the executor binary's path, e.g. "
           "/kaniko/executor");
+}
+
+TEST_CASE("config: secrets", "[config]") {
+    const auto config = parse_config(R"({"image":"app","secrets":["NPM_TOKEN",{"id":"pip","env":"PIP_TOKEN"},
+        {"id":"netrc","file":"/etc/buildkite/netrc"}]})");
+    REQUIRE(config);
+    using Source = BuildSecret::Source;
+    CHECK(config->secrets == std::vector<BuildSecret>{{"NPM_TOKEN", Source::env, "NPM_TOKEN"},
+                                                      {"pip", Source::env, "PIP_TOKEN"},
+                                                      {"netrc", Source::file, "/etc/buildkite/netrc"}});
+    const auto error_of = [](std::string_view json) { return parse_config(json).error().message; };
+    CHECK(error_of(R"({"image":"app","secrets":["npm-token"]})") ==
+          "secrets[0]: \"npm-token\" is not an environment variable's name; for other IDs write "
+          "{id: ID, env: VARIABLE}");
+    CHECK(error_of(R"({"image":"app","secrets":[{"id":"a b","env":"X"}]})") ==
+          "secrets[0].id: \"a b\" is not a secret ID; use letters, digits and _ . -, as in RUN "
+          "--mount=type=secret,id=ID");
+    CHECK(error_of(R"({"image":"app","secrets":[{"id":"x","env":"X","file":"/f"}]})") ==
+          "secrets[0]: give id and one of env or file, e.g. {id: npm, env: NPM_TOKEN}");
+    CHECK(error_of(R"({"image":"app","secrets":[{"id":"x","value":"hunter2"}]})") ==
+          "secrets[0]: \"value\" is not a key of a secret; use id with env or file");
+    CHECK(error_of(R"({"image":"app","secrets":[{"id":"x","file":"netrc"}]})") ==
+          "secrets[0].file: \"netrc\" is not an absolute path; give the file's path on the agent, outside the checkout");
+    CHECK(error_of(R"({"image":"app","secrets":["A",{"id":"A","env":"B"}]})") ==
+          "secrets[1]: \"A\" is given twice (also secrets[0])");
+    CHECK(error_of(R"({"image":"app","secrets":[]})") == "secrets: is an empty array; remove it or add items");
+    CHECK(error_of(R"({"image":"app","secrets":"NPM_TOKEN"})").starts_with("secrets: "));
+}
+
+TEST_CASE("config: cache-push", "[config]") {
+    CHECK(parse_config(R"({"image":"app","cache-push":true})")->cache_push == true);
+    CHECK_FALSE(parse_config(R"({"image":"app"})")->cache_push);
+    CHECK(parse_config(R"({"image":"app","cache":false,"cache-push":true})").error().message ==
+          "cache: false, yet cache-push is set; remove it or turn the cache on");
 }

@@ -47,7 +47,7 @@ TEST_CASE("plan: the two-line configuration does what the recipe does", "[plan]"
                       "-v", "/builds/acme/app:/workspace",
                       "-v", "/tmp/k/docker:/kaniko/.docker:ro",
                       "-v", "/tmp/k/output:/kaniko/output",
-                      "gcr.io/kaniko-project/executor:v1.24.0",
+                      "ghcr.io/osscontainertools/kaniko:v1.28.3",
                       "--dockerfile=/workspace/Dockerfile",
                       "--context=dir:///workspace",
                       "--destination=packages.buildkite.com/acme/my-container-registry/hello-kaniko:0123456789ab-42",
@@ -127,7 +127,7 @@ TEST_CASE("plan: the recipe's environment switches win over attributes", "[plan]
     SECTION("KANIKO_DEBUG=1 picks the debug variant") {
         CHECK(plan_of(json, job_env({{"KANIKO_DEBUG", "1"}})).executor_image == "mirror/kaniko:v1-debug");
         CHECK(plan_of(R"({"image":"app","registry":"r.example"})", job_env({{"KANIKO_DEBUG", "1"}})).executor_image ==
-              "gcr.io/kaniko-project/executor:v1.24.0-debug");
+              "ghcr.io/osscontainertools/kaniko:v1.28.3-debug");
         CHECK(plan_of(json, job_env({{"KANIKO_DEBUG", "0"}})).executor_image == "mirror/kaniko:v1");
     }
     SECTION("KANIKO_VERBOSITY") {
@@ -164,7 +164,7 @@ TEST_CASE("plan: build flags in order, extra-args last", "[plan]") {
         "extra-args":["--snapshot-mode=redo","--use-new-run"]})",
                               job_env({{"NPM_TOKEN", "secret-value"}}));
     const auto argv = executor_command(plan, {"/c", "/o"});
-    const auto image_at = std::find(argv.begin(), argv.end(), "gcr.io/kaniko-project/executor:v1.24.0");
+    const auto image_at = std::find(argv.begin(), argv.end(), "ghcr.io/osscontainertools/kaniko:v1.28.3");
     REQUIRE(image_at != argv.end());
     CHECK(Argv(argv.begin(), image_at) == Argv{"docker", "run", "--rm", "--name", "kaniko-0190-job", "--network",
                                                 "host", "-e", "container=docker", "-e", "NPM_TOKEN", "-v",
@@ -178,6 +178,7 @@ TEST_CASE("plan: build flags in order, extra-args last", "[plan]") {
                                                   "--cache=true",
                                                   "--cache-repo=r.example/cache",
                                                   "--cache-ttl=24h",
+                                                  "--no-push-cache",
                                                   "--build-arg=VERSION=1",
                                                   "--build-arg=NPM_TOKEN",
                                                   "--target=prod",
@@ -271,4 +272,55 @@ TEST_CASE("plan: the local executor builds the checkout in place, its binary fir
     const auto elsewhere = plan_of(R"({"image":"app","registry":"ghcr.io/acme","executor":"local"})",
                                    job_env({{"DOCKER_CONFIG", "/home/agent/.docker/"}}));
     CHECK(elsewhere.local_docker_config_dir == "/home/agent/.docker");
+}
+
+TEST_CASE("plan: push false pushes no cache layers either, unless cache-push says so", "[plan]") {
+    const auto has_no_push_cache = [](std::string_view json) {
+        const auto args = plan_of(json).kaniko_args;
+        return std::find(args.begin(), args.end(), "--no-push-cache") != args.end();
+    };
+    CHECK_FALSE(has_no_push_cache(R"({"image":"app","registry":"r.example"})"));
+    CHECK(has_no_push_cache(R"({"image":"app","registry":"r.example","push":false})"));
+    CHECK_FALSE(has_no_push_cache(R"({"image":"app","registry":"r.example","push":false,"cache-push":true})"));
+    CHECK(has_no_push_cache(R"({"image":"app","registry":"r.example","cache-push":false})"));
+    const auto no_push_env = plan_of(R"({"image":"app","registry":"r.example"})", job_env({{"KANIKO_NO_PUSH", "1"}}));
+    CHECK(std::find(no_push_env.kaniko_args.begin(), no_push_env.kaniko_args.end(), "--no-push-cache") !=
+          no_push_env.kaniko_args.end());
+    // Without the cache there is no cache to keep in.
+    const auto uncached = plan_of(R"({"image":"app","registry":"r.example","push":false,"cache":false})").kaniko_args;
+    CHECK(std::find(uncached.begin(), uncached.end(), "--no-push-cache") == uncached.end());
+}
+
+TEST_CASE("plan: secrets travel as files, by ID, never as values", "[plan]") {
+    const auto plan = plan_of(R"({"image":"app","registry":"r.example","tags":"v1","cache":false,
+        "secrets":["NPM_TOKEN",{"id":"pip","env":"PIP_INDEX_TOKEN"},{"id":"netrc","file":"/etc/buildkite/netrc"}]})");
+    const auto argv = executor_command(plan, {std::nullopt, "/p/output", "/p/secrets"});
+    const auto image_at = std::find(argv.begin(), argv.end(), std::string(k_default_executor_image));
+    REQUIRE(image_at != argv.end());
+    CHECK(Argv(image_at - 4, image_at) == Argv{"-v", "/etc/buildkite/netrc:/kaniko/buildkite-secret-files/netrc:ro",
+                                               "-v", "/p/secrets:/kaniko/buildkite-secrets:ro"});
+    CHECK(Argv(argv.end() - 4, argv.end() - 1) ==
+          Argv{"--secret=id=NPM_TOKEN,src=/kaniko/buildkite-secrets/NPM_TOKEN",
+               "--secret=id=pip,src=/kaniko/buildkite-secrets/pip",
+               "--secret=id=netrc,src=/kaniko/buildkite-secret-files/netrc"});
+    CHECK(std::find(argv.begin(), argv.end(), "NPM_TOKEN") == argv.end());  // no -e NPM_TOKEN
+
+    auto local = plan;
+    local.executor = ExecutorKind::local;
+    const auto local_argv = executor_command(local, {std::nullopt, "/p/output", "/p/secrets"});
+    CHECK(std::find(local_argv.begin(), local_argv.end(), "--secret=id=netrc,src=/etc/buildkite/netrc") !=
+          local_argv.end());
+    CHECK(std::find(local_argv.begin(), local_argv.end(), "--secret=id=pip,src=/p/secrets/pip") != local_argv.end());
+}
+
+TEST_CASE("plan: the hosts the executor talks to, and which are the agent's loopback", "[plan]") {
+    const auto plan = plan_of(R"({"image":"app","registry":"127.0.0.1:5000/team","cache-repo":"localhost:5001/cache",
+        "extra-args":["--registry-mirror=[::1]:5002"]})");
+    CHECK(executor_hosts(plan) == std::vector<std::string>{"127.0.0.1:5000/team", "localhost:5001/cache", "[::1]:5002"});
+    for (const auto* host : {"127.0.0.1:5000/team", "127.8.9.10", "localhost", "localhost:5001/cache", "[::1]:5002", "::1"}) {
+        CHECK(is_loopback_host(host));
+    }
+    for (const auto* host : {"registry.example.com", "10.0.0.1:5000", "localhost.example.com", "ghcr.io/acme"}) {
+        CHECK_FALSE(is_loopback_host(host));
+    }
 }

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
+#include <stdexcept>
 
 #include "config/json_text.hpp"
 #include "registry/reference.hpp"
@@ -122,10 +124,15 @@ Error wrong_type(std::string_view name, const json::value& value, std::string_vi
         fmt::format("{}: {} is {}; expected {}", name, abbreviated(json::serialize(value)), type_name(value), expected));
 }
 
-std::size_t max_length_of(std::string_view name) {
+// The table row of an attribute that parsing reads as `kind`: the table gives every accessor its
+// length limit, and a row that disagrees with how its attribute is read is a bug caught by any test.
+const AttributeSpec& spec_of(std::string_view name, std::initializer_list<AttributeKind> kinds) {
     const auto spec = std::find_if(k_attributes.begin(), k_attributes.end(),
                                    [&](const AttributeSpec& candidate) { return candidate.name == name; });
-    return spec == k_attributes.end() ? k_max_name : spec->max_length;
+    if (spec == k_attributes.end() || std::find(kinds.begin(), kinds.end(), spec->kind) == kinds.end()) {
+        throw std::logic_error(fmt::format("the attribute table does not list {} as read here", name));
+    }
+    return *spec;
 }
 
 // `label` names the value in the message: the attribute, an item `tags[2]` or a key `x.host`.
@@ -145,11 +152,13 @@ public:
     std::optional<std::string> string(std::string_view name) const {
         const auto* value = m_object.if_contains(name);
         if (value == nullptr) return std::nullopt;
+        const auto& spec = spec_of(name, {AttributeKind::string, AttributeKind::enumeration});
         if (!value->is_string()) fail(wrong_type(name, *value, "a string"));
-        return checked_text(name, value->as_string(), max_length_of(name));
+        return checked_text(name, value->as_string(), spec.max_length);
     }
 
     std::optional<bool> boolean(std::string_view name) const {
+        spec_of(name, {AttributeKind::boolean});
         const auto* value = m_object.if_contains(name);
         if (value == nullptr) return std::nullopt;
         if (!value->is_bool()) fail(wrong_type(name, *value, "true or false"));
@@ -157,6 +166,7 @@ public:
     }
 
     std::optional<std::int64_t> integer(std::string_view name) const {
+        spec_of(name, {AttributeKind::integer});
         const auto* value = m_object.if_contains(name);
         if (value == nullptr) return std::nullopt;
         if (value->is_int64()) return value->as_int64();
@@ -172,9 +182,10 @@ public:
 
     // `allow_single` lets a lone string stand for a one-element list, as `tags: latest` reads.
     std::vector<std::string> list(std::string_view name, bool allow_single = false) const {
+        const auto max_length =
+            spec_of(name, {allow_single ? AttributeKind::string_or_list : AttributeKind::list}).max_length;
         const auto* value = m_object.if_contains(name);
         if (value == nullptr) return {};
-        const auto max_length = max_length_of(name);
         if (allow_single && value->is_string()) return {checked_text(name, value->as_string(), max_length)};
         const auto expected = allow_single ? "a string or an array of strings" : "an array of strings";
         if (!value->is_array()) fail(wrong_type(name, *value, expected));
@@ -190,10 +201,10 @@ public:
     }
 
     std::map<std::string, std::string> string_map(std::string_view name, std::string_view expected) const {
+        const auto max_length = spec_of(name, {AttributeKind::object}).max_length;
         const auto* value = m_object.if_contains(name);
         if (value == nullptr) return {};
         if (!value->is_object()) fail(wrong_type(name, *value, expected));
-        const auto max_length = max_length_of(name);
         std::map<std::string, std::string> entries;
         for (const auto& [key, item] : value->as_object()) {
             checked_text(name, key, max_length, "key");
@@ -206,11 +217,11 @@ public:
 
     // Each item `ID` (the job's variable of that name), `{id, env}` or `{id, file}`.
     std::vector<BuildSecret> secrets(std::string_view name) const {
+        const auto max_length = spec_of(name, {AttributeKind::secret_list}).max_length;
         const auto* value = m_object.if_contains(name);
         if (value == nullptr) return {};
         constexpr std::string_view expected = "an array of IDs, {id, env} or {id, file}";
         if (!value->is_array()) fail(wrong_type(name, *value, expected));
-        const auto max_length = max_length_of(name);
         std::vector<BuildSecret> secrets;
         const auto& array = value->as_array();
         for (std::size_t i = 0; i < array.size(); ++i) {

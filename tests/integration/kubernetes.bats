@@ -221,6 +221,20 @@ executor_arg() { grep -x -- "$1" "${RECORD}/executor-args"; }
   grep -qx "mounted-secret-1" "${RECORD}/redacted" || grep -q '"mounted-secret-1"' "${RECORD}/redacted"
 }
 
+@test "a build secret reaches the local executor as a private file, and goes with the build" {
+  CONFIG='{"image":"hello-kaniko","package-registry":"my-container-registry","preflight":false,"verify":false,"secrets":["NPM_TOKEN"]}'
+  value="npm-secret-$$-${RANDOM}"
+  run_job -e "NPM_TOKEN=${value}"
+  assert_success
+  assert_equal "$(cat "${RECORD}/hook-status")" 0
+  assert_equal "$(cat "${RECORD}/executor-secrets")" "NPM_TOKEN $(printf '%s' "${value}" | sha256sum | cut -d ' ' -f 1)"
+  grep -q "^--secret=id=NPM_TOKEN,src=/tmp/kaniko-buildkite-${BUILDKITE_JOB_ID}+[A-Za-z0-9]\{6\}/secrets/NPM_TOKEN$" \
+    "${RECORD}/executor-args"
+  refute_output --partial "${value}"
+  if grep -rqF -- "${value}" "${RECORD}/executor-args" "${RECORD}/meta-data" "${CHECKOUT}"; then fail "the secret leaked"; fi
+  assert_equal "$(cat "${RECORD}/tmp-after")" ""
+}
+
 @test "pre-exit after a SIGKILL stops the executor left running and removes what the build wrote" {
   touch "${RECORD}/then-pre-exit"
   start_job

@@ -1,17 +1,15 @@
 #include "app/build.hpp"
-#include "app/build_secrets.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include <algorithm>
+#include <cctype>
 #include <chrono>
-#include <ctime>
-#include <filesystem>
 #include <ostream>
 #include <vector>
 
 #include "annotation/annotation.hpp"
+#include "app/build_secrets.hpp"
 #include "app/credential_session.hpp"
 #include "app/executor.hpp"
 #include "app/preconditions.hpp"
@@ -22,12 +20,10 @@
 #include "plan/docker_config.hpp"
 #include "plan/plan.hpp"
 #include "registry/client.hpp"
-#include "registry/credentials.hpp"
 #include "registry/reference.hpp"
 #include "util/files.hpp"
 #include "util/log_relay.hpp"
 #include "util/process.hpp"
-#include "util/secrets.hpp"
 
 namespace kaniko {
 
@@ -229,11 +225,9 @@ int report_failure(const BuildPlan& plan, const BuildEnvironment& edges, const L
                    std::chrono::seconds elapsed) {
     edges.log << "^^^ +++\n";
     fmt::print(edges.log, "kaniko: the executor exited with code {} building {}\n", exit_code, plan.repository);
-    FailureReport report{plan.repository, plan.destinations, exit_code,   relay.last_lines(k_tail_lines),
-                         plan.auth,       plan.oidc_audience, plan.executor == ExecutorKind::docker
-                                                                  ? plan.executor_image
-                                                                  : plan.executor_path,
-                         elapsed};
+    const auto& executor = plan.executor == ExecutorKind::docker ? plan.executor_image : plan.executor_path;
+    FailureReport report{plan.repository, plan.destinations, exit_code, relay.last_lines(k_tail_lines),
+                         plan.auth,       plan.oidc_audience, executor,  elapsed};
     if (const auto hint = failure_hint(report)) fmt::print(edges.log, "kaniko: hint: {}\n", *hint);
     annotate_or_warn(plan, edges, failure_annotation(report), AnnotationStyle::error);
     return exit_code;

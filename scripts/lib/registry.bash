@@ -76,7 +76,7 @@ start_file_server() {
   local dir="$1" _
   rm -f "${dir}/file-server-port"
   /usr/bin/python3 "${PLUGIN_DIR}/tests/integration/file_server.py" "$2" "${dir}/file-server-port" \
-    "${dir}/requests" 2>"${dir}/file-server.log" &
+    "${dir}/requests" >"${dir}/file-server.log" 2>&1 &
   echo "$!" >>"${dir}/pids"
   for _ in $(seq 200); do
     [[ -s "${dir}/file-server-port" ]] && break

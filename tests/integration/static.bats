@@ -60,10 +60,10 @@ in_root() { run chroot "${ROOT}" /bin/busybox env -i "$@"; }
   in_root /bin/kaniko-buildkite-helper version
   assert_success
   assert_output "kaniko-buildkite-helper $(cat "${PLUGIN_DIR}/VERSION")"
-  in_root BUILDKITE_PLUGIN_CONFIGURATION='{"image":"app","registry":"localhost:5000","auth":"none"}' \
+  in_root BUILDKITE_PLUGIN_CONFIGURATION='{"image":"app","registry":"localhost:5000","auth":"none","network":"host"}' \
     /bin/busybox sh -c 'cd /work && /bin/kaniko-buildkite-helper plan'
   assert_success
-  assert_line --partial "docker run --rm --name kaniko-local -e container=docker -v /work:/workspace"
+  assert_line --partial "docker run --rm --name kaniko-local --network host -e container=docker -v /work:/workspace"
 }
 
 @test "in an empty root it asks a TLS registry for a digest, the host found through /etc/hosts" {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # scripts/release, run twice: the same bytes each time, and helpers that run where nothing is
 # installed (amd64 in the empty root of tests/integration/static.bats, arm64 under qemu-user-static).
-# Slow (two release builds): scripts/test --release runs it, the default scripts/test does not.
+# Slow (two release builds): scripts/test --release runs it, the default scripts/test does not. It
+# also checks that the committed helper-checksums.txt is what the commit releases: run it before a tag.
 
 load ../bats/helpers
 
@@ -66,4 +67,9 @@ teardown_file() { rm -rf "${DIST1}" "${DIST2}" "${UNPACKED}" "${DIST1}.log" "${D
     run bats "${PLUGIN_DIR}/tests/integration/static.bats"
   assert_success
   assert_line --partial "ok 3 in an empty root it asks a TLS registry for a digest"
+}
+
+@test "helper-checksums.txt at the root is what this commit releases, ready to tag" {
+  diff "${DIST1}/helper-checksums.txt" "${PLUGIN_DIR}/helper-checksums.txt" ||
+    fail "helper-checksums.txt is stale: copy dist/helper-checksums.txt from scripts/release and commit it"
 }

@@ -15,6 +15,7 @@ kaniko_helper_path() {
   for kaniko_candidate in "${BUILDKITE_PLUGIN_KANIKO_HELPER:-}" "${KANIKO_HELPER:-}"; do
     [ -n "${kaniko_candidate}" ] || continue
     if [ -f "${kaniko_candidate}" ] && [ -x "${kaniko_candidate}" ]; then
+      [ "${1:-build}" != build ] || kaniko_warn_other_version "${kaniko_candidate}"
       printf '%s\n' "${kaniko_candidate}"
       return 0
     fi
@@ -64,6 +65,15 @@ kaniko_helper_path() {
   fi
   echo "kaniko: no helper on this agent: ${kaniko_no_download}, and it cannot be built (${kaniko_missing} not found). Either install a release helper and set KANIKO_HELPER to it (README, \"Pre-installing the helper\"), or let the agent download it (KANIKO_HELPER_DOWNLOAD=true, with access to $(kaniko_release_url)), or install the build tools (cmake, a C++20 compiler, Boost 1.81, fmt and libcurl headers)" >&2
   return 2
+}
+
+# An installed helper outlives plugin upgrades; a helper of another version may not know what the
+# plugin's attributes and hooks expect of it. Worth a line, not a failed step.
+kaniko_warn_other_version() {
+  read -r kaniko_version <"${kaniko_plugin_dir}/VERSION" || return 0
+  kaniko_reported="$("$1" version 2>/dev/null || true)"
+  [ "${kaniko_reported}" != "kaniko-buildkite-helper ${kaniko_version}" ] || return 0
+  echo "kaniko: warning: the helper $1 says \"${kaniko_reported}\", but this plugin is ${kaniko_version}; install the helper of the same version (scripts/install-helper) or unset KANIKO_HELPER" >&2
 }
 
 # Sets kaniko_version, kaniko_arch and kaniko_release_dir: this checkout's release helper for this machine.

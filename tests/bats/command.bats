@@ -431,3 +431,17 @@ SH
   same_as_build '{"image":"app","registry":"r.example","auth":"none","secrets":["UNSET_SECRET_VARIABLE"]}' \
     'names a variable that is not set in the job environment'
 }
+
+@test "a helper installed for another version of the plugin gets a warning, and the build goes on" {
+  copy="${BATS_TEST_TMPDIR}/plugin"
+  mkdir -p "${copy}"
+  cp -r "${PLUGIN_DIR}/hooks" "${PLUGIN_DIR}/lib" "${copy}/"
+  echo 9.9.9 >"${copy}/VERSION"
+  run bash -c 'cd "$1" && source "$2"' wrapper "${CHECKOUT}" "${copy}/hooks/command"
+  assert_success
+  assert_line "kaniko: warning: the helper ${KANIKO_HELPER} says \"kaniko-buildkite-helper $(cat "${PLUGIN_DIR}/VERSION")\", but this plugin is 9.9.9; install the helper of the same version (scripts/install-helper) or unset KANIKO_HELPER"
+  # The same version says nothing.
+  run_hook command
+  assert_success
+  refute_output --partial "kaniko: warning: the helper"
+}

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <ostream>
 
+#include "app/preconditions.hpp"
 #include "buildkite/agent.hpp"
 #include "buildkite/oidc.hpp"
 #include "plan/docker_config.hpp"
@@ -64,6 +65,13 @@ Expected<std::unique_ptr<CredentialSession>> CredentialSession::open(const Build
 
 CredentialSession::~CredentialSession() { put_back(); }
 
+// The private directory that holds config.json for `docker run` to mount read-only.
+Status CredentialSession::make_mount_dir(const std::string& private_dir) {
+    m_config_dir = private_dir + "/docker";
+    m_mount_dir = m_config_dir;
+    return make_private_dir(*m_config_dir);
+}
+
 std::string CredentialSession::config_path() const { return *m_config_dir + "/config.json"; }
 
 Status CredentialSession::issue(const std::string& private_dir) {
@@ -86,10 +94,8 @@ Status CredentialSession::issue(const std::string& private_dir) {
             }
             if (auto kept = protect(m_edges, m_relay, secrets_in_docker_config(*m_replaced)); !kept) return kept;
         }
-    } else {
-        m_config_dir = private_dir + "/docker";
-        m_mount_dir = m_config_dir;
-        if (auto made = make_private_dir(*m_config_dir); !made) return made;
+    } else if (auto made = make_mount_dir(private_dir); !made) {
+        return made;
     }
     fmt::print(m_edges.log, "kaniko: requesting an OIDC token for {} (lifetime {}s)\n", m_plan.oidc_audience,
                m_plan.oidc_lifetime);
@@ -102,20 +108,13 @@ Status CredentialSession::issue(const std::string& private_dir) {
 
 Status CredentialSession::use_docker_config(const std::string& private_dir) {
     const auto text = read_text_file(m_plan.docker_config_source);
-    if (!text) {
-        return Error::failure(fmt::format(
-            "auth: docker-config needs a Docker config file at {} (from DOCKER_CONFIG or HOME); run docker login, "
-            "or use auth: oidc or auth: none",
-            m_plan.docker_config_source));
-    }
+    if (!text) return missing_docker_config(m_plan.docker_config_source);
     fmt::print(m_edges.log, "kaniko: using the Docker config {}\n", m_plan.docker_config_source);
     // The executor can print what it reads; what the plugin hands it is masked like a token.
     if (auto kept = protect(m_edges, m_relay, secrets_in_docker_config(*text)); !kept) return kept;
     // The local executor reads the file where it is; a container gets a private copy mounted.
     if (m_plan.executor == ExecutorKind::docker) {
-        m_config_dir = private_dir + "/docker";
-        m_mount_dir = m_config_dir;
-        if (auto made = make_private_dir(*m_config_dir); !made) return made;
+        if (auto made = make_mount_dir(private_dir); !made) return made;
         if (auto written = write_private_file(config_path(), *text); !written) return written;
     }
     if (!m_plan.push || !(m_plan.preflight || m_plan.skip_if_exists || m_plan.verify)) return Ok{};

@@ -50,6 +50,7 @@ private:
         : m_plan(plan), m_edges(edges), m_relay(relay) {}
     Status issue(const std::string& private_dir);
     Status use_docker_config(const std::string& private_dir);
+    Status make_mount_dir(const std::string& private_dir);
     Status write_token(const std::string& token);
     std::string config_path() const;
     void put_back() noexcept;

@@ -61,10 +61,7 @@ Status check_docker_config(const BuildPlan& plan) {
     if (plan.auth != Auth::docker_config) return Ok{};
     std::error_code ec;
     if (std::filesystem::is_regular_file(plan.docker_config_source, ec)) return Ok{};
-    return Error::invalid_config(fmt::format(
-        "auth: docker-config needs a Docker config file at {} (from DOCKER_CONFIG or HOME); run docker login, or use "
-        "auth: oidc or auth: none",
-        plan.docker_config_source));
+    return missing_docker_config(plan.docker_config_source);
 }
 
 // From a container on the default network, 127.0.0.1 is the container itself: pre-flight would pass
@@ -109,6 +106,13 @@ Status check_secrets(const BuildPlan& plan, const Environment& env) {
 }
 
 }  // namespace
+
+Error missing_docker_config(const std::string& path) {
+    return Error::invalid_config(fmt::format(
+        "auth: docker-config needs a Docker config file at {} (from DOCKER_CONFIG or HOME); run docker login, or use "
+        "auth: oidc or auth: none",
+        path));
+}
 
 Status check_preconditions(const BuildPlan& plan, const Environment& env) {
     for (const auto& check : {check_build_files, check_certificate_files, check_docker_config, check_loopback}) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "util/environment.hpp"
 #include "util/error.hpp"
 
@@ -12,5 +14,9 @@ struct BuildPlan;
 // followed), the CA files, the Docker config for auth: docker-config, no registry on the loopback
 // that a container cannot reach, and every secret's source.
 Status check_preconditions(const BuildPlan& plan, const Environment& env);
+
+// auth: docker-config without the file: what the check says, and what a build says should the file
+// go between the check and its use.
+Error missing_docker_config(const std::string& path);
 
 }  // namespace kaniko

@@ -100,3 +100,11 @@ run_hook_in_sh_wrapper() {
   printf '#!/bin/sh\n. "%s"\nexit $?\n' "${PLUGIN_DIR}/hooks/${hook}" >"${wrapper}"
   run sh -c 'cd "$1" && shift && exec "$@"' _ "${CHECKOUT}" "$@" "${wrapper}"
 }
+
+# For the tests of the fully static helper: STATIC_HELPER, from KANIKO_STATIC_HELPER or build-static/.
+use_static_helper() {
+  export STATIC_HELPER="${KANIKO_STATIC_HELPER:-${PLUGIN_DIR}/build-static/kaniko-buildkite-helper}"
+  [[ -x "${STATIC_HELPER}" ]] && return 0
+  echo "no static helper at ${STATIC_HELPER}; scripts/test builds it" >&3
+  return 1
+}

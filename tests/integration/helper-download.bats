@@ -12,11 +12,7 @@ load registry
 . "${PLUGIN_DIR}/scripts/lib/pack.bash"
 
 setup_file() {
-  export STATIC_HELPER="${KANIKO_STATIC_HELPER:-${PLUGIN_DIR}/build-static/kaniko-buildkite-helper}"
-  [[ -x "${STATIC_HELPER}" ]] || {
-    echo "no static helper at ${STATIC_HELPER}; scripts/test builds it" >&3
-    return 1
-  }
+  use_static_helper
   SERVICES="$(mktemp -d /tmp/kaniko-download.XXXXXX)"
   VERSION="$(cat "${PLUGIN_DIR}/VERSION")"
   ARCH="$(release_arch)"

@@ -15,11 +15,7 @@ image=kaniko-buildkite-k8s-test:latest
 
 setup_file() {
   [[ "$(id -u)" == 0 ]] || skip "needs root to start a private dockerd"
-  export STATIC_HELPER="${KANIKO_STATIC_HELPER:-${PLUGIN_DIR}/build-static/kaniko-buildkite-helper}"
-  [[ -x "${STATIC_HELPER}" ]] || {
-    echo "no static helper at ${STATIC_HELPER}; scripts/test builds it" >&3
-    return 1
-  }
+  use_static_helper
   SERVICES="$(mktemp -d /tmp/kaniko-k8s.XXXXXX)"
   DOCKERD_DIR="${SERVICES}/dockerd"
   export SERVICES DOCKERD_DIR

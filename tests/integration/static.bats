@@ -9,11 +9,7 @@ load registry
 
 setup_file() {
   [[ "$(id -u)" == 0 ]] || skip "needs root to change the root directory"
-  export STATIC_HELPER="${KANIKO_STATIC_HELPER:-${PLUGIN_DIR}/build-static/kaniko-buildkite-helper}"
-  [[ -x "${STATIC_HELPER}" ]] || {
-    echo "no static helper at ${STATIC_HELPER}; scripts/test builds it" >&3
-    return 1
-  }
+  use_static_helper
   SERVICES="$(mktemp -d /tmp/kaniko-static.XXXXXX)"
   export SERVICES
   REGISTRY_PASSWORD="pw-$$-${RANDOM}"

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -10,9 +11,11 @@ using namespace kaniko;
 namespace fs = std::filesystem;
 
 TEST_CASE("files: a temporary directory is private and goes away with everything in it", "[files]") {
+    // Its own prefix: ctest runs the other cases of this file at the same time, in other processes.
+    const auto prefix = "kaniko-files-test-" + std::to_string(::getpid()) + "-";
     std::string path;
     {
-        auto dir = TempDir::create("/tmp", "kaniko-files-test-");
+        auto dir = TempDir::create("/tmp", prefix);
         REQUIRE(dir);
         path = dir->path();
         struct stat info {};
@@ -22,7 +25,7 @@ TEST_CASE("files: a temporary directory is private and goes away with everything
         REQUIRE(::stat((path + "/secret").c_str(), &info) == 0);
         CHECK((info.st_mode & 0777) == 0600);
         CHECK(read_text_file(path + "/secret") == "token");
-        CHECK(entries_named("/tmp", "kaniko-files-test-", k_temp_dir_suffix_length) == std::vector<std::string>{path});
+        CHECK(entries_named("/tmp", prefix, k_temp_dir_suffix_length) == std::vector<std::string>{path});
     }
     CHECK_FALSE(fs::exists(path));
 }

@@ -2,13 +2,18 @@
 # Packs a helper binary the way a release ships it, reproducibly: scripts/release uses it for the
 # helpers it builds, the download tests for the static helper that scripts/test builds.
 
-# The release's name for this machine's architecture (as lib/helper.sh names it).
+# Resolved now: a caller may change directory before it calls release_arch.
+pack_plugin_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+# The release's name for this machine's architecture: the hooks' own answer, in a subshell that keeps
+# their functions out of the caller.
 release_arch() {
-  case "$(uname -m)" in
-    x86_64) echo amd64 ;;
-    aarch64) echo arm64 ;;
-    *) uname -m ;;
-  esac
+  (
+    kaniko_plugin_dir="${pack_plugin_dir}"
+    # shellcheck source=lib/helper.sh
+    . "${kaniko_plugin_dir}/lib/helper.sh"
+    kaniko_release_arch
+  )
 }
 
 # pack_helper BINARY LICENSE VERSION ARCH EPOCH DIST [STRIP]: writes

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <utility>
 #include <vector>
 
 #include "app/credential_session.hpp"
@@ -36,6 +37,7 @@ Expected<std::string> prepare_build_secrets(const BuildPlan& plan, const BuildEn
     if (plan.secrets.empty()) return dir;
     if (auto made = make_private_dir(dir); !made) return made.error();
     std::vector<Secret> values;
+    std::vector<std::pair<std::string, std::string>> env_files;  // file name (the ID), value
     for (const auto& secret : plan.secrets) {
         if (secret.source == BuildSecret::Source::file) {
             const auto text = read_text_file(secret.name);
@@ -53,15 +55,12 @@ Expected<std::string> prepare_build_secrets(const BuildPlan& plan, const BuildEn
                                             fmt::format("(secret {}) is not set in the job environment", secret.id));
         }
         values.push_back({*value, ""});
+        env_files.emplace_back(secret.id, *value);
     }
     // Masked before the executor can print any of them.
     if (auto kept = protect(edges, relay, values); !kept) return kept.error();
-    for (const auto& secret : plan.secrets) {
-        if (secret.source != BuildSecret::Source::env) continue;
-        if (auto written = write_private_file(fmt::format("{}/{}", dir, secret.id), *edges.env.get(secret.name));
-            !written) {
-            return written.error();
-        }
+    for (const auto& [id, value] : env_files) {
+        if (auto written = write_private_file(fmt::format("{}/{}", dir, id), value); !written) return written.error();
     }
     return dir;
 }

@@ -80,8 +80,6 @@ Status check_loopback(const BuildPlan& plan) {
 
 // A secret's file stays out of the checkout: there the build context would take it into the image.
 Status check_secrets(const BuildPlan& plan, const Environment& env) {
-    std::error_code ec;
-    const auto checkout = std::filesystem::weakly_canonical(plan.checkout_dir, ec);
     for (std::size_t i = 0; i < plan.secrets.size(); ++i) {
         const auto& secret = plan.secrets[i];
         const auto label = fmt::format("secrets[{}]", i);
@@ -91,12 +89,16 @@ Status check_secrets(const BuildPlan& plan, const Environment& env) {
                                             "names a variable that is not set in the job environment; set it in "
                                             "the step's env or an agent hook");
         }
-        const auto file = std::filesystem::weakly_canonical(secret.name, ec);
-        if (!std::filesystem::is_regular_file(file, ec)) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(secret.name, ec)) {
             return Error::invalid_attribute(label + ".file", secret.name, "is not a file on this agent");
         }
-        const auto relative = file.lexically_relative(checkout);
-        if (!relative.empty() && *relative.begin() != "..") {
+        const auto inside = resolve_inside(plan.checkout_dir, secret.name);
+        if (!inside) {
+            return Error::invalid_attribute(label + ".file", secret.name,
+                                            fmt::format("cannot be resolved on this agent ({})", inside.error().message));
+        }
+        if (*inside) {
             return Error::invalid_attribute(label + ".file", secret.name,
                                             "is inside the checkout, where the build context would carry it into the "
                                             "image; keep it outside the checkout");

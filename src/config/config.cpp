@@ -525,7 +525,7 @@ Config parse(const json::object& object) {
     if (config.kaniko_image) {
         if (const auto ref = parse_reference(*config.kaniko_image); !ref) {
             fail(Error::invalid_attribute("kaniko-image", *config.kaniko_image,
-                                          "is not an image reference; e.g. ghcr.io/osscontainertools/kaniko:v1.28.3"));
+                                          fmt::format("is not an image reference; e.g. {}", k_default_executor_image)));
         }
     }
     if (const auto executor = attributes.string("executor")) config.executor = parse_executor(*executor);

@@ -18,6 +18,8 @@ std::string_view to_string(Auth auth);
 // image on Kubernetes). `automatic` decides by what the agent has.
 enum class ExecutorMode { automatic, docker, local };
 inline constexpr std::string_view k_default_executor_path = "/kaniko/executor";
+// The maintained fork (osscontainertools/kaniko), pinned: see the README, "The executor image".
+inline constexpr std::string_view k_default_executor_image = "ghcr.io/osscontainertools/kaniko:v1.28.3";
 
 enum class AttributeKind { string, boolean, integer, string_or_list, list, enumeration, object, secret_list };
 

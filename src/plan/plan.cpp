@@ -44,8 +44,8 @@ Expected<std::string> resolve_registry(const Config& config, const Environment& 
 Expected<std::string> resolve_executor_image(const Config& config, const Environment& env) {
     if (const auto image = env.get("KANIKO_IMAGE")) {
         if (!parse_reference(*image)) {
-            return Error::invalid_attribute("KANIKO_IMAGE", *image,
-                                            "is not an image reference; e.g. ghcr.io/osscontainertools/kaniko:v1.28.3");
+            return Error::invalid_attribute(
+                "KANIKO_IMAGE", *image, fmt::format("is not an image reference; e.g. {}", k_default_executor_image));
         }
         return *image;  // the recipe's override names the exact image, debug or not
     }

@@ -11,7 +11,6 @@
 
 namespace kaniko {
 
-inline constexpr std::string_view k_default_executor_image = "ghcr.io/osscontainertools/kaniko:v1.28.3";
 inline constexpr std::string_view k_package_registry_host = "packages.buildkite.com";
 inline constexpr std::string_view k_workspace_mount = "/workspace";
 inline constexpr std::string_view k_credentials_mount = "/kaniko/.docker";

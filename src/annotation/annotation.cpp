@@ -128,16 +128,31 @@ std::string strip_terminal_escapes(std::string_view text) {
     return out;
 }
 
+std::optional<std::string> failed_instruction_line(const KanikoFailure& failure) {
+    if (!failure.instruction) return std::nullopt;
+    const auto status = failure.exit_status ? fmt::format(" with exit status {}", *failure.exit_status) : "";
+    return fmt::format("`{}` in {} failed{}", *failure.instruction, failure.stage, status);
+}
+
 std::string failure_annotation(const FailureReport& report) {
     std::string body = fmt::format("<h4>:kaniko: Building <code>{}</code> failed with exit code {} after {}</h4>\n",
                                    escape_html(report.repository), report.exit_code, format_duration(report.elapsed));
-    if (const auto hint = failure_hint(report)) body += fmt::format("<p>{}</p>\n", html_from_text(*hint));
-    if (!report.tail.empty()) {
-        // The job log renders Kaniko's colours; an annotation would show their codes as text.
-        std::string lines;
-        for (const auto& line : report.tail) lines += escape_html(strip_terminal_escapes(line)) + "\n";
-        body += fmt::format("<p>Last lines of the executor's output:</p>\n<pre><code>{}</code></pre>\n", lines);
+    // The job log renders Kaniko's colours; an annotation would show their codes as text.
+    const auto preformatted = [](const std::vector<std::string>& lines) {
+        std::string text;
+        for (const auto& line : lines) text += escape_html(strip_terminal_escapes(line)) + "\n";
+        return fmt::format("<pre><code>{}</code></pre>\n", text);
+    };
+    const auto& kaniko = report.kaniko;
+    if (const auto failed = failed_instruction_line(kaniko)) {
+        body += fmt::format("<p>{}.</p>\n", html_from_text(*failed));
+        if (!kaniko.output.empty()) body += "<p>Its output:</p>\n" + preformatted(kaniko.output);
+        if (const auto hint = failure_hint(report)) body += fmt::format("<p>{}</p>\n", html_from_text(*hint));
+        return body + preformatted({*kaniko.error});
     }
+    if (const auto hint = failure_hint(report)) body += fmt::format("<p>{}</p>\n", html_from_text(*hint));
+    if (kaniko.error) return body + preformatted({*kaniko.error});
+    if (!report.tail.empty()) body += "<p>Last lines of the executor's output:</p>\n" + preformatted(report.tail);
     return body;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "annotation/kaniko_log.hpp"
 #include "config/config.hpp"
 
 namespace kaniko {
@@ -23,6 +24,7 @@ struct FailureReport {
     std::vector<std::string> destinations;
     int exit_code = 1;
     std::vector<std::string> tail;  // the executor's last lines, secrets already masked
+    KanikoFailure kaniko;           // what those lines say failed
     Auth auth = Auth::oidc;
     std::string audience;
     std::string executor_image;
@@ -42,7 +44,12 @@ std::string refusal_advice(const RefusalReport& report);  // plain text, for the
 
 // Any other failure of the helper's own (pre-flight, verification, a missing digest): its message.
 std::string error_annotation(const std::string& repository, const std::string& message, std::chrono::seconds elapsed);
+// Leads with what failed: the RUN, its stage, its exit status and its own output, then Kaniko's error
+// line; for a failure elsewhere, the error line and the hint; the tail when Kaniko said neither.
 std::string failure_annotation(const FailureReport& report);
+
+// One line for the job log naming the RUN that failed, when one did.
+std::optional<std::string> failed_instruction_line(const KanikoFailure& failure);
 
 // Advice for the failures users hit most, recognised from the executor's output: plain text, with
 // names in backticks (the annotation makes them code).

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 #include <iostream>
@@ -69,6 +70,10 @@ int build_command(const Environment& env, Args args) {
     if (!args.empty() && args.front() == "--dry-run") return plan_command(env, args);
     // Helper messages reach the log when they happen, not at the executor's next line.
     std::cout << std::unitbuf;
+    // Each call of the agent's CLI would log an INFO line ("Reading ... from STDIN") that tells a user
+    // nothing; its warnings and errors still show. Set for the helper's children only: the plan and
+    // the environment the plugin reads were taken before.
+    ::setenv("BUILDKITE_AGENT_LOG_LEVEL", "warn", 1);
     SignalWatch signals;
     SystemProcessRunner runner(&signals);
     auto agent = make_agent(runner, std::cout);

@@ -30,6 +30,8 @@ namespace kaniko {
 namespace {
 
 constexpr std::size_t k_tail_lines = 25;
+// As far back as the relay keeps (32 KiB): the failed RUN may have printed much since it started.
+constexpr std::size_t k_scanned_lines = 2000;
 
 // What `executor: auto` decides by, looked up here so that the plan itself stays pure.
 HostFacts host_facts(const Config& config) {
@@ -216,7 +218,8 @@ Expected<Streamed> run_executor(const BuildPlan& plan, const BuildEnvironment& e
     const auto command = executor_command(plan, dirs);
     fmt::print(edges.log, "$ {}\n", shell_join(command));
     edges.log.flush();
-    auto result = executor.run(command, relay, [&] { session.refresh_if_due(); }, private_dir);
+    auto result = executor.run(
+        command, relay, [&] { session.refresh_if_due(); }, [&] { session.withdraw(); }, private_dir);
     relay.finish();
     return result;
 }
@@ -227,7 +230,9 @@ int report_failure(const BuildPlan& plan, const BuildEnvironment& edges, const L
     fmt::print(edges.log, "kaniko: the executor exited with code {} building {}\n", exit_code, plan.repository);
     const auto& executor = plan.executor == ExecutorKind::docker ? plan.executor_image : plan.executor_path;
     FailureReport report{plan.repository, plan.destinations, exit_code, relay.last_lines(k_tail_lines),
-                         plan.auth,       plan.oidc_audience, executor,  elapsed};
+                         read_kaniko_failure(relay.last_lines(k_scanned_lines)), plan.auth, plan.oidc_audience,
+                         executor, elapsed};
+    if (const auto failed = failed_instruction_line(report.kaniko)) fmt::print(edges.log, "kaniko: {}\n", *failed);
     if (const auto hint = failure_hint(report)) fmt::print(edges.log, "kaniko: hint: {}\n", *hint);
     annotate_or_warn(plan, edges, failure_annotation(report), AnnotationStyle::error);
     return exit_code;

@@ -162,7 +162,7 @@ Status CredentialSession::check_token() const {
 }
 
 void CredentialSession::refresh_if_due() {
-    if (m_plan.auth != Auth::oidc || std::chrono::steady_clock::now() < m_due) return;
+    if (m_withdrawn || m_plan.auth != Auth::oidc || std::chrono::steady_clock::now() < m_due) return;
     auto token = m_edges.agent.request_token(m_plan.oidc_audience, m_plan.oidc_lifetime);
     if (!token && token.error().is_cancellation()) return;  // the stream reports the cancel
     if (!token) {
@@ -179,6 +179,23 @@ void CredentialSession::refresh_if_due() {
         return;
     }
     fmt::print(m_edges.log, "kaniko: refreshed the OIDC token in the executor's credentials\n");
+}
+
+void CredentialSession::withdraw() noexcept {
+    if (m_withdrawn) return;
+    m_withdrawn = true;
+    if (m_wrote_local) {
+        put_back();
+    } else if (m_mount_dir) {
+        // The directory goes with the build's TempDir; the file must go now, while the container runs.
+        if (auto removed = put_back_file(config_path(), std::nullopt); !removed) {
+            fmt::print(m_edges.log, "kaniko: warning: {}\n", removed.error().message);
+            return;
+        }
+    } else {
+        return;
+    }
+    fmt::print(m_edges.log, "kaniko: cancelled: the executor's credentials are removed\n");
 }
 
 void CredentialSession::put_back() noexcept {

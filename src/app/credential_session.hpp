@@ -44,6 +44,9 @@ public:
     Status check_token() const;
     // Replaces the token once two thirds of its life have passed; call about once a second.
     void refresh_if_due();
+    // On a cancel, before the executor is stopped: the config.json written for it goes (the local
+    // executor's own file is put back as it was), and no token is issued any more.
+    void withdraw() noexcept;
 
 private:
     CredentialSession(const BuildPlan& plan, const BuildEnvironment& edges, LogRelay& relay)
@@ -65,6 +68,7 @@ private:
     bool m_wrote_local = false;
     std::optional<BasicCredentials> m_login;
     bool m_registry_checks = true;
+    bool m_withdrawn = false;
     std::chrono::steady_clock::time_point m_due;
 };
 

@@ -5,6 +5,8 @@
 
 #include <signal.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <ostream>
@@ -12,24 +14,16 @@
 #include "plan/plan.hpp"
 #include "util/files.hpp"
 #include "util/log_relay.hpp"
+#include "util/process_table.hpp"
 
 namespace kaniko {
 
 namespace {
 
-std::string group_record(const std::string& private_dir) { return private_dir + "/executor-group"; }
+// The executor's session, for pre-exit: "PID START_TIME", so that a reused PID is never taken for it.
+std::string session_record(const std::string& private_dir) { return private_dir + "/executor-session"; }
 
-// The process group of a running process, from /proc/PID/stat ("PID (COMM) STATE PPID PGRP ..."), or 0.
-int process_group(int pid) {
-    const auto stat = read_text_file(fmt::format("/proc/{}/stat", pid));
-    if (!stat) return 0;
-    const auto after_comm = stat->rfind(')');
-    if (after_comm == std::string::npos) return 0;
-    char state = 0;
-    int ppid = 0, group = 0;
-    if (std::sscanf(stat->c_str() + after_comm + 1, " %c %d %d", &state, &ppid, &group) != 3 || state == 'Z') return 0;
-    return group;
-}
+constexpr std::chrono::seconds k_default_stop_grace{10};
 
 class DockerExecutor final : public Executor {
 public:
@@ -41,9 +35,10 @@ public:
     }
 
     Expected<Streamed> run(const Argv& command, LogRelay& relay, const std::function<void()>& on_tick,
-                           const std::string&) override {
+                           const std::function<void()>& on_cancel, const std::string&) override {
         bool cancelled = false;
         const auto on_signal = [&](int signal) {
+            on_cancel();
             fmt::print(m_edges.log, "kaniko: received signal {}; stopping the executor container {}\n", signal,
                        m_plan.container_name);
             m_edges.log.flush();
@@ -125,16 +120,22 @@ public:
     }
 
     Expected<Streamed> run(const Argv& command, LogRelay& relay, const std::function<void()>& on_tick,
-                           const std::string& private_dir) override {
+                           const std::function<void()>& on_cancel, const std::string& private_dir) override {
+        const auto grace = local_stop_grace(m_edges.env);
         const auto on_signal = [&](int signal) {
+            on_cancel();
             fmt::print(m_edges.log, "kaniko: received signal {}; stopping the executor (killed in {}s)\n", signal,
-                       k_local_stop_grace.count());
+                       grace.count());
             m_edges.log.flush();
         };
         StreamHandlers handlers{[&](std::string_view output) { relay.feed(output); }, on_signal, on_tick};
-        handlers.stop_grace = k_local_stop_grace;
+        handlers.stop_grace = grace;
         handlers.on_start = [&](int pid) {
-            if (auto recorded = write_private_file(group_record(private_dir), std::to_string(pid)); !recorded) {
+            // The start time is read now, while the executor surely runs: it tells this process apart
+            // from a later one given the same PID.
+            const auto started = read_process(pid);
+            const auto record = fmt::format("{} {}", pid, started ? started->start_time : 0);
+            if (auto recorded = write_private_file(session_record(private_dir), record); !recorded) {
                 fmt::print(m_edges.log, "kaniko: warning: {}\n", recorded.error().message);
             }
         };
@@ -149,15 +150,38 @@ private:
 }  // namespace
 
 void stop_leftover_executor(const std::string& private_dir, std::ostream& log) {
-    const auto recorded = read_text_file(group_record(private_dir));
+    const auto recorded = read_text_file(session_record(private_dir));
     if (!recorded) return;
-    int pid = 0;
-    if (std::sscanf(recorded->c_str(), "%d", &pid) != 1 || pid <= 1) return;
-    // Only a group led by that process: a number reused by another program is not ours to kill.
-    if (process_group(pid) != pid) return;
-    if (::kill(-pid, SIGKILL) == 0) {
-        fmt::print(log, "kaniko: stopped the executor that a killed build left running (process group {})\n", pid);
+    int leader = 0;
+    unsigned long long started = 0;
+    if (std::sscanf(recorded->c_str(), "%d %llu", &leader, &started) != 2 || leader <= 1 || started == 0) return;
+    // While any process of a session lives, Linux gives its number to no other process; so when the
+    // leader is gone, whatever is left in that session is the build's. A leader that runs must be the
+    // very process that was recorded.
+    const auto table = read_process_table();
+    const auto leader_now = std::find_if(table.begin(), table.end(), [&](const ProcessEntry& entry) {
+        return entry.pid == leader && !entry.zombie;
+    });
+    if (leader_now != table.end() && (leader_now->start_time != started || leader_now->session != leader)) return;
+    std::vector<int> members;
+    for (const auto& entry : table) {
+        if (entry.session == leader && !entry.zombie && entry.start_time >= started) members.push_back(entry.pid);
     }
+    if (members.empty()) return;
+    for (const int pid : members) ::kill(pid, SIGKILL);
+    fmt::print(log, "kaniko: stopped {} process{} of the build that a killed helper left running (session {})\n",
+               members.size(), members.size() == 1 ? "" : "es", leader);
+}
+
+std::chrono::seconds local_stop_grace(const Environment& env) {
+    const auto agent_grace = env.get("BUILDKITE_SIGNAL_GRACE_PERIOD_SECONDS");
+    if (!agent_grace) return k_default_stop_grace;
+    int seconds = 0;
+    const auto [end, error] = std::from_chars(agent_grace->data(), agent_grace->data() + agent_grace->size(), seconds);
+    if (error != std::errc() || end != agent_grace->data() + agent_grace->size() || seconds < 0) {
+        return k_default_stop_grace;
+    }
+    return std::chrono::seconds(std::max(1, seconds - 1));
 }
 
 std::unique_ptr<Executor> make_executor(const BuildPlan& plan, const BuildEnvironment& edges) {

@@ -14,8 +14,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view k_flat_prefix = "BUILDKITE_PLUGIN_KANIKO_";
-
 std::string variable_suffix(std::string_view attribute) {
     std::string out;
     for (const char c : attribute) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -38,10 +36,11 @@ bool is_index(std::string_view text) {
 }
 
 std::string from_flattened(const Environment& env) {
+    const auto flat_prefix = fmt::format("BUILDKITE_PLUGIN_{}_", this_plugin_env_name(env));
     json::object object;
     std::vector<std::string> claimed;
     for (const auto& spec : attribute_specs()) {
-        const auto name = std::string(k_flat_prefix) + variable_suffix(spec.name);
+        const auto name = flat_prefix + variable_suffix(spec.name);
         if (spec.kind == AttributeKind::object) {
             // Flattening turns host names into variable names and cannot be undone; say so.
             for (const auto& [variable, value] : env.all()) {
@@ -90,8 +89,8 @@ std::string from_flattened(const Environment& env) {
     }
     // Anything left over is an attribute the plugin does not know; pass it on so that validation names it.
     for (const auto& [name, value] : env.all()) {
-        if (!name.starts_with(k_flat_prefix) || std::find(claimed.begin(), claimed.end(), name) != claimed.end()) continue;
-        std::string_view suffix = std::string_view(name).substr(k_flat_prefix.size());
+        if (!name.starts_with(flat_prefix) || std::find(claimed.begin(), claimed.end(), name) != claimed.end()) continue;
+        std::string_view suffix = std::string_view(name).substr(flat_prefix.size());
         if (const auto underscore = suffix.rfind('_'); underscore != std::string_view::npos && is_index(suffix.substr(underscore + 1))) {
             suffix = suffix.substr(0, underscore);
         }
@@ -102,13 +101,29 @@ std::string from_flattened(const Environment& env) {
 
 }  // namespace
 
-bool is_kaniko_plugin_key(std::string_view key) {
+std::string plugin_name_of_key(std::string_view key) {
     key = key.substr(0, key.find('#'));
     while (key.ends_with('/')) key.remove_suffix(1);
     if (const auto slash = key.rfind('/'); slash != std::string_view::npos) key = key.substr(slash + 1);
     if (key.ends_with(".git")) key.remove_suffix(4);
-    if (key.ends_with("-buildkite-plugin")) key.remove_suffix(std::string_view("-buildkite-plugin").size());
-    return key == "kaniko";
+    std::string name;
+    for (const char c : key) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name.ends_with("-buildkite-plugin")) name.resize(name.size() - std::string_view("-buildkite-plugin").size());
+    return name;
+}
+
+std::string plugin_env_name(std::string_view name) {
+    std::string out;
+    for (const char c : name) {
+        out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                                                          : '_';
+    }
+    return out;
+}
+
+std::string this_plugin_env_name(const Environment& env) {
+    const auto given = env.get("BUILDKITE_PLUGIN_NAME");
+    return given && !given->empty() ? plugin_env_name(*given) : std::string("KANIKO");
 }
 
 Expected<std::string> plugin_configuration_json(const Environment& env) {
@@ -120,10 +135,11 @@ Expected<std::string> plugin_configuration_json(const Environment& env) {
             return Error::invalid_config(fmt::format("BUILDKITE_PLUGINS is not a JSON array of plugins ({})",
                                                      ec ? ec.message() : "wrong type"));
         }
+        const auto name = this_plugin_env_name(env);
         for (const auto& entry : value.as_array()) {
             if (!entry.is_object()) continue;
             for (const auto& [key, configuration] : entry.as_object()) {
-                if (is_kaniko_plugin_key(key)) return json::serialize(configuration);
+                if (plugin_env_name(plugin_name_of_key(key)) == name) return json::serialize(configuration);
             }
         }
     }

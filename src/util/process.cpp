@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,7 +16,9 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <thread>
 
+#include "util/process_table.hpp"
 #include "util/signals.hpp"
 
 namespace kaniko {
@@ -130,19 +133,48 @@ Expected<Captured> SystemProcessRunner::capture(const Argv& argv, std::string_vi
     return result;
 }
 
+namespace {
+
+// How long reading goes on after the SIGKILL: a process that left the build's session and holds the
+// output open must not keep the job from ending.
+constexpr auto k_read_after_kill = std::chrono::milliseconds(500);
+constexpr auto k_gone_poll = std::chrono::milliseconds(20);
+
+// Every process of a build whose executor leads session `leader`, as the helper finds them now.
+void signal_build(int leader, int signal) {
+    for (const int pid : build_processes(read_process_table(), leader, ::getpid())) ::kill(pid, signal);
+}
+
+void wait_for_build_end(int leader, std::chrono::steady_clock::time_point deadline) {
+    while (std::chrono::steady_clock::now() < deadline &&
+           !build_processes(read_process_table(), leader, ::getpid()).empty()) {
+        std::this_thread::sleep_for(k_gone_poll);
+    }
+}
+
+// Takes back the exit status of what the helper adopted as a subreaper, so that nothing stays a zombie.
+// Only once the executor itself has been waited for: this would take its status too.
+void reap_adopted() {
+    while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
+}
+
+}  // namespace
+
 Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHandlers& handlers) {
     if (const auto signal = cancel_signal(); signal != 0) return Error::cancelled(signal);
     auto path = locate(argv);
     if (!path) return path.error();
+    const bool own_session = handlers.stop_grace.has_value();
+    // A Kaniko RUN runs in a process group of its own and outlives an executor that was signalled; as
+    // its subreaper the helper keeps what it orphans among its own descendants.
+    if (own_session) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     try {
         bp::pipe output;
-        const bool own_group = handlers.stop_grace.has_value();
         bp::child child(*path, bp::args(arguments_of(argv)), bp::std_in < bp::null, (bp::std_out & bp::std_err) > output,
-                        bp::extend::on_exec_setup([own_group](auto&) {
-                            if (own_group) ::setpgid(0, 0);
+                        bp::extend::on_exec_setup([own_session](auto&) {
+                            if (own_session) ::setsid();
                         }));
-        // Both sides set the group, so that a signal sent right after the start still finds it.
-        if (own_group) ::setpgid(child.id(), child.id());
         handlers.on_start(child.id());
         // Our copy of the write end must go, or the pipe never reports end of file.
         ::close(output.native_sink());
@@ -152,28 +184,39 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHan
         std::vector<char> buffer(64 * 1024);  // a full pipe in one read
         const int signal_fd = m_signals != nullptr ? m_signals->fd() : -1;
         std::optional<std::chrono::steady_clock::time_point> kill_at;
+        std::optional<std::chrono::steady_clock::time_point> stop_reading_at;
         const auto deliver_signal = [&] {
             if (result.signal != 0 || m_signals == nullptr || m_signals->received() == 0) return;
             result.signal = m_signals->received();
-            if (own_group) {
-                ::kill(-child.id(), result.signal);
+            // on_signal first: the credentials go before anything is waited for.
+            handlers.on_signal(result.signal);
+            if (own_session) {
+                signal_build(child.id(), SIGTERM);
                 kill_at = std::chrono::steady_clock::now() + *handlers.stop_grace;
             }
-            handlers.on_signal(result.signal);
+        };
+        const auto kill_build = [&] {
+            signal_build(child.id(), SIGKILL);
+            kill_at.reset();
         };
         deliver_signal();  // a signal may have come before the child started
         constexpr auto tick = std::chrono::seconds(1);
         auto next_tick = std::chrono::steady_clock::now() + tick;
         for (;;) {
-            if (const auto now = std::chrono::steady_clock::now(); now >= next_tick) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now >= next_tick) {
                 handlers.on_tick();
                 next_tick = now + tick;
             }
-            if (kill_at && std::chrono::steady_clock::now() >= *kill_at) {
-                ::kill(-child.id(), SIGKILL);
-                kill_at.reset();
+            if (kill_at && now >= *kill_at) {
+                kill_build();
+                stop_reading_at = now + k_read_after_kill;
             }
-            const auto wait = std::chrono::ceil<std::chrono::milliseconds>(next_tick - std::chrono::steady_clock::now());
+            if (stop_reading_at && now >= *stop_reading_at) break;
+            auto wake = next_tick;
+            if (kill_at) wake = std::min(wake, *kill_at);
+            if (stop_reading_at) wake = std::min(wake, *stop_reading_at);
+            const auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake - std::chrono::steady_clock::now());
             pollfd fds[2] = {{output.native_source(), POLLIN, 0}, {signal_fd, POLLIN, 0}};
             const int ready = ::poll(fds, signal_fd >= 0 && result.signal == 0 ? 2 : 1,
                                      static_cast<int>(std::max<std::int64_t>(wait.count(), 0)));
@@ -189,13 +232,27 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHan
                 handlers.on_output(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
             }
         }
-        child.wait();
         // A signal sent to the whole process group can end the child before our handler has run:
         // the child's end of file then wins the race, and the signal must still count.
         deliver_signal();
+        if (own_session && result.signal != 0) {
+            // The output has ended, but a process that let it go may still run: it has the rest of
+            // the grace period to end, and is killed then. A killed process takes a moment to go.
+            if (kill_at) {
+                wait_for_build_end(child.id(), *kill_at);
+                kill_build();
+            }
+            wait_for_build_end(child.id(), std::chrono::steady_clock::now() + k_read_after_kill);
+        }
+        child.wait();
         result.exit_code = decode_status(child.native_exit_code());
+        if (own_session) {
+            reap_adopted();
+            ::prctl(PR_SET_CHILD_SUBREAPER, 0);
+        }
         return result;
     } catch (const std::exception& e) {
+        if (own_session) ::prctl(PR_SET_CHILD_SUBREAPER, 0);
         return Error::failure(fmt::format("could not run {}: {}", argv.front(), e.what()));
     }
 }

@@ -35,8 +35,10 @@ struct StreamHandlers {
     std::function<void(int signal)> on_signal = [](int) {};
     // About once a second, whatever the child prints, for work that must happen on time.
     std::function<void()> on_tick = [] {};
-    // When set, the child runs in a process group of its own, a cancel is passed on to that group at
-    // once, and SIGKILL follows after this long. Unset, stopping the child is on_signal's business
+    // When set, the child leads a session of its own and the helper adopts what it orphans (a child
+    // subreaper), so that every process it starts can be found, whatever its process group. A cancel
+    // then goes to on_signal first, then as SIGTERM to every one of those processes, and SIGKILL
+    // follows after this long for what is left. Unset, stopping the child is on_signal's business
     // (for `docker run`, removing the container).
     std::optional<std::chrono::seconds> stop_grace = std::nullopt;
     // Once, with the child's process ID, as soon as it has started.

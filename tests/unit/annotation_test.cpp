@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "annotation/annotation.hpp"
 
 using namespace kaniko;
@@ -8,9 +10,15 @@ namespace {
 const std::string k_digest = "sha256:" + std::string(64, 'c');
 
 FailureReport failure(std::vector<std::string> tail, int exit_code = 1) {
+    auto kaniko = read_kaniko_failure(tail);
     return {"packages.buildkite.com/acme/images/app", {"packages.buildkite.com/acme/images/app:v1"}, exit_code,
-            std::move(tail), Auth::oidc, "https://packages.buildkite.com/acme/images",
+            std::move(tail), std::move(kaniko), Auth::oidc, "https://packages.buildkite.com/acme/images",
             "gcr.io/kaniko-project/executor:v1.24.0", std::chrono::seconds(75)};
+}
+
+// A line as Kaniko logs it, colours included.
+std::string info(std::string_view message) {
+    return fmt::format("\x1b[36mINFO\x1b[0m[2026-12-01T10:00:00Z] {:<44} ", message);
 }
 }  // namespace
 
@@ -35,6 +43,39 @@ TEST_CASE("annotation: failure shows the exit code and the escaped tail", "[anno
                   "after 1m 15s</h4>\n"
                   "<p>Last lines of the executor's output:</p>\n"
                   "<pre><code>step 3/4 : RUN make\nerror: &lt;missing&gt; &amp; gone\n</code></pre>\n");
+}
+
+TEST_CASE("annotation: a failed RUN leads, with its stage, exit status and own output", "[annotation]") {
+    const auto body = failure_annotation(failure(
+        {info("Retrieving image manifest base.example/tools:2"), info("Returning cached image manifest"),
+         info("Building stage 'base.example/tools:2' [idx: '1', base-idx: '-1']"),
+         info("RUN make <all>"), info("Cmd: /bin/sh"), info("Args: [-c make <all>]"),
+         info("Running: [/bin/sh -c make <all>]"), "cc -o app main.c", info("Taking snapshot of full filesystem..."),
+         "main.c:3: error: & missing",
+         "error building image: error building stage: failed to execute command: waiting for process to exit: exit "
+         "status 2"},
+        1));
+    CHECK(body == "<h4>:kaniko: Building <code>packages.buildkite.com/acme/images/app</code> failed with exit code 1 "
+                  "after 1m 15s</h4>\n"
+                  "<p><code>RUN make &lt;all&gt;</code> in stage 1 (FROM base.example/tools:2) failed with exit status "
+                  "2.</p>\n"
+                  "<p>Its output:</p>\n<pre><code>cc -o app main.c\nmain.c:3: error: &amp; missing\n</code></pre>\n"
+                  "<pre><code>error building image: error building stage: failed to execute command: waiting for "
+                  "process to exit: exit status 2\n</code></pre>\n");
+    CHECK(body.find("Retrieving image manifest") == std::string::npos);
+}
+
+TEST_CASE("annotation: a failure outside a RUN shows Kaniko's error line and the hint", "[annotation]") {
+    const auto body = failure_annotation(failure(
+        {info("Building stage 'base.example/tools:2' [idx: '0', base-idx: '-1']"), info("RUN true"),
+         info("Running: [/bin/sh -c true]"), info("Pushing image to r.example/app:v1"),
+         "error building image: error pushing image: failed to push to destination r.example/app:v1: UNAUTHORIZED: "
+         "authentication required"}));
+    CHECK(body.find("failed with exit status") == std::string::npos);
+    CHECK(body.find("<p>The registry refused the credentials (401/403).") != std::string::npos);
+    CHECK(body.ends_with("<pre><code>error building image: error pushing image: failed to push to destination "
+                         "r.example/app:v1: UNAUTHORIZED: authentication required\n</code></pre>\n"));
+    CHECK(body.find("Pushing image") == std::string::npos);
 }
 
 TEST_CASE("annotation: hints for the recipe's known failures", "[annotation]") {

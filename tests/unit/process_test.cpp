@@ -1,10 +1,14 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <string>
+
+#include <fmt/format.h>
 #include <csignal>
 #include <unistd.h>
 
 #include "util/process.hpp"
+#include "util/process_table.hpp"
 #include "util/signals.hpp"
 
 using namespace kaniko;
@@ -141,4 +145,54 @@ TEST_CASE("process: with a stop grace, a cancel reaches the child's group at onc
     // (The shell may also say that its sleep was terminated.)
     CHECK(output.starts_with("ready\n"));
     CHECK(output.find("got-term\n") != std::string::npos);
+}
+
+namespace {
+
+// What is left alive of the session that `leader` led.
+std::vector<int> session_left(int leader) { return build_processes(read_process_table(), leader, 0); }
+
+// The stand-in for Kaniko's behaviour on a cancel: each RUN in a process group of its own (Setpgid),
+// the RUN starting a background child, and the executor ending on SIGTERM without passing it on.
+std::string executor_script(std::string_view run) {
+    return fmt::format("{} sh -c '{}' & "
+                       "until [ -n \"$(pgrep -s $$ -x sleep)\" ]; do sleep 0.01; done; echo running; "
+                       "kill -TERM $PPID; wait",
+                       KANIKO_IN_OWN_GROUP, run);
+}
+
+}  // namespace
+
+TEST_CASE("process: a cancel ends every process of the build, in any process group", "[process][cancel]") {
+    SignalWatch signals;
+    SystemProcessRunner runner(&signals);
+    std::string output;
+    int leader = 0;
+    bool build_alive_at_on_signal = false;
+    StreamHandlers handlers{[&](std::string_view text) { output += text; }};
+    handlers.stop_grace = std::chrono::seconds(5);
+    handlers.on_start = [&](int pid) { leader = pid; };
+    // Called before anything is signalled: the RUN is still there.
+    handlers.on_signal = [&](int) { build_alive_at_on_signal = !session_left(leader).empty(); };
+    const auto streamed = runner.stream({"sh", "-c", executor_script("sleep 297 & sleep 300")}, handlers);
+    REQUIRE(streamed);
+    CHECK(streamed->signal == SIGTERM);
+    CHECK(output.starts_with("running\n"));
+    CHECK(build_alive_at_on_signal);
+    CHECK(session_left(leader).empty());
+}
+
+TEST_CASE("process: what ignores the cancel is killed after the grace period", "[process][cancel]") {
+    SignalWatch signals;
+    SystemProcessRunner runner(&signals);
+    int leader = 0;
+    StreamHandlers handlers{[](std::string_view) {}};
+    handlers.stop_grace = std::chrono::seconds(1);
+    handlers.on_start = [&](int pid) { leader = pid; };
+    // The RUN lets go of the output, so the end of the output cannot be what ends the wait.
+    const auto streamed = runner.stream(
+        {"sh", "-c", executor_script("trap \"\" TERM; exec >/dev/null 2>&1; sleep 297 & sleep 300")}, handlers);
+    REQUIRE(streamed);
+    CHECK(streamed->signal == SIGTERM);
+    CHECK(session_left(leader).empty());
 }

@@ -15,17 +15,34 @@ Config config_from(std::map<std::string, std::string, std::less<>> vars) {
 }
 }  // namespace
 
-TEST_CASE("source: plugin keys that name this plugin", "[source]") {
-    CHECK(is_kaniko_plugin_key("kaniko#v0.1.0"));
+TEST_CASE("source: plugin keys are named as the agent names them", "[source]") {
+    CHECK(plugin_name_of_key("kaniko#v0.1.0") == "kaniko");
     // As the README names it, and as the agent expands that in BUILDKITE_PLUGINS.
-    CHECK(is_kaniko_plugin_key("kaniko-buildkite-plugin/kaniko#v0.2.0"));
-    CHECK(is_kaniko_plugin_key("github.com/kaniko-buildkite-plugin/kaniko-buildkite-plugin#v0.2.0"));
-    CHECK(is_kaniko_plugin_key("acme/kaniko#v1"));
-    CHECK(is_kaniko_plugin_key("github.com/acme/kaniko-buildkite-plugin#v0.1.0"));
-    CHECK(is_kaniko_plugin_key("https://github.com/acme/kaniko-buildkite-plugin.git#main"));
-    CHECK(is_kaniko_plugin_key("./.buildkite/plugins/kaniko"));
-    CHECK_FALSE(is_kaniko_plugin_key("docker#v5.0.0"));
-    CHECK_FALSE(is_kaniko_plugin_key("acme/kaniko-helper#v1"));
+    CHECK(plugin_name_of_key("kaniko-buildkite-plugin/kaniko#v0.2.0") == "kaniko");
+    CHECK(plugin_name_of_key("github.com/kaniko-buildkite-plugin/kaniko-buildkite-plugin#v0.2.0") == "kaniko");
+    CHECK(plugin_name_of_key("acme/kaniko#v1") == "kaniko");
+    CHECK(plugin_name_of_key("https://github.com/acme/Kaniko-Buildkite-Plugin.git#main") == "kaniko");
+    CHECK(plugin_name_of_key("./.buildkite/plugins/kaniko") == "kaniko");
+    CHECK(plugin_name_of_key("file:///src/my-kaniko-buildkite-plugin#0123abc") == "my-kaniko");
+    CHECK(plugin_name_of_key("docker#v5.0.0") == "docker");
+    CHECK(plugin_name_of_key("acme/kaniko-helper#v1") == "kaniko-helper");
+    CHECK(plugin_env_name("my-kaniko") == "MY_KANIKO");
+    CHECK(plugin_env_name("kaniko.v2") == "KANIKO_V2");
+}
+
+TEST_CASE("source: a fork is found by the name the agent gave it", "[source]") {
+    const auto from_plugins = config_from({
+        {"BUILDKITE_PLUGIN_NAME", "MY_KANIKO"},
+        {"BUILDKITE_PLUGINS",
+         R"([{"kaniko#v1":{"image":"upstream"}},{"file:///src/my-kaniko-buildkite-plugin#0123abc":{"image":"fork"}}])"},
+    });
+    CHECK(from_plugins.image == "fork");
+    const auto flattened = config_from({
+        {"BUILDKITE_PLUGIN_NAME", "MY_KANIKO"},
+        {"BUILDKITE_PLUGIN_MY_KANIKO_IMAGE", "fork"},
+        {"BUILDKITE_PLUGIN_KANIKO_IMAGE", "someone-else"},
+    });
+    CHECK(flattened.image == "fork");
 }
 
 TEST_CASE("source: BUILDKITE_PLUGIN_CONFIGURATION comes first and keeps types", "[source]") {

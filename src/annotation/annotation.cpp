@@ -131,7 +131,8 @@ std::string strip_terminal_escapes(std::string_view text) {
 std::optional<std::string> failed_instruction_line(const KanikoFailure& failure) {
     if (!failure.instruction) return std::nullopt;
     const auto status = failure.exit_status ? fmt::format(" with exit status {}", *failure.exit_status) : "";
-    return fmt::format("`{}` in {} failed{}", *failure.instruction, failure.stage, status);
+    const auto where = failure.stage.empty() ? std::string() : " in " + failure.stage;
+    return fmt::format("`{}`{} failed{}", *failure.instruction, where, status);
 }
 
 std::string failure_annotation(const FailureReport& report) {

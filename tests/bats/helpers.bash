@@ -23,8 +23,11 @@ kaniko_setup() {
   export BUILDKITE_ORGANIZATION_SLUG=acme
   export BUILDKITE_COMMIT=0123456789abcdef0123456789abcdef01234567
   export BUILDKITE_BUILD_NUMBER=42
+  # The real agent gives every job its Job API, and refuses OIDC tokens without it.
+  export BUILDKITE_AGENT_JOB_API_SOCKET="${BATS_TEST_TMPDIR}/job-api.sock"
+  export IN_OWN_GROUP="${PLUGIN_DIR}/build/in-own-group"
   unset BUILDKITE_PLUGINS BUILDKITE_PLUGIN_CONFIGURATION KANIKO_IMAGE KANIKO_DEBUG KANIKO_VERBOSITY KANIKO_NO_PUSH
-  unset PACKAGE_REGISTRY_NAME DOCKER_CONFIG
+  unset PACKAGE_REGISTRY_NAME DOCKER_CONFIG BUILDKITE_AGENT_LOG_LEVEL BUILDKITE_PLUGIN_NAME BUILDKITE_SIGNAL_GRACE_PERIOD_SECONDS
 }
 
 # For the integration tests: the real docker CLI talking to the test's dockerd, and only the agent
@@ -107,4 +110,16 @@ use_static_helper() {
   [[ -x "${STATIC_HELPER}" ]] && return 0
   echo "no static helper at ${STATIC_HELPER}; scripts/test builds it" >&3
   return 1
+}
+
+# count_alive PATTERN: how many processes whose command line is exactly PATTERN (pgrep -x -f) live,
+# once they have had up to a second to go.
+count_alive() {
+  local left _
+  for _ in $(seq 100); do
+    left="$(pgrep -c -x -f "$1" || true)"
+    [[ "${left}" == 0 ]] && break
+    sleep 0.01
+  done
+  echo "${left}"
 }

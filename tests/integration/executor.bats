@@ -103,24 +103,43 @@ expected_config_sha256() {
   assert_equal "${matched}" 1
 }
 
-@test "cancelling the job removes the running container" {
-  config_with ',"extra-args":["--stand-in-sleep=60"]'
+@test "cancelling the job removes the credentials, then the container with every process of the build" {
+  REAL_DOCKER="$(command -v docker)" WITNESS_DIR="${BATS_TEST_TMPDIR}"
+  export REAL_DOCKER WITNESS_DIR
+  ln -s "${PLUGIN_DIR}/tests/integration/docker-witness" "${BATS_TEST_TMPDIR}/bin/docker"
+  [[ "$(command -v docker)" == "${BATS_TEST_TMPDIR}/bin/docker" ]]
+  # A RUN as Kaniko runs one, in a process group of its own, with a background child.
+  config_with ',"extra-args":["--stand-in-run=sleep 2981 & sleep 2982"]'
   setsid bash -c 'trap "" TERM; cd "$1" && source "$2"' wrapper "${CHECKOUT}" "${PLUGIN_DIR}/hooks/command" \
     >"${BATS_TEST_TMPDIR}/log" 2>&1 &
   group=$!
   for _ in $(seq 100); do
-    grep -q executor-sleeping "${BATS_TEST_TMPDIR}/log" && break
+    [[ "$(pgrep -c -x -f 'sleep 2982')" == 1 ]] && break
     sleep 0.1
   done
-  run docker ps -q --filter "name=kaniko-${BUILDKITE_JOB_ID}"
+  run docker ps -q --filter "name=^kaniko-${BUILDKITE_JOB_ID}\$"
   refute_output ""
   kill -TERM -- "-${group}"
   status=0
   wait "${group}" || status=$?
   assert_equal "${status}" 143
-  run docker ps -aq --filter "name=kaniko-${BUILDKITE_JOB_ID}"
+  assert_equal "$(head -n 1 "${BATS_TEST_TMPDIR}/credentials-at-rm")" absent
+  assert_equal "$(count_alive 'sleep 2981')" 0
+  assert_equal "$(count_alive 'sleep 2982')" 0
+  run docker ps -aq --filter "name=^kaniko-${BUILDKITE_JOB_ID}\$"
   assert_output ""
   assert_equal "$(find "${TMPDIR}" -mindepth 1 | wc -l)" 0
+}
+
+@test "a failed RUN in a multi-stage build leads the annotation; Kaniko's own lines stay in the log" {
+  config_with ',"extra-args":["--stand-in-run=echo linking; echo \"ld: cannot find -lssl\" >&2; exit 4"]'
+  run_hook command
+  assert_failure 1
+  assert_line 'kaniko: `RUN echo linking; echo "ld: cannot find -lssl" >&2; exit 4` in stage 1 (FROM base.test/alpine:3) failed with exit status 4'
+  body="$(annotation "kaniko-${BUILDKITE_JOB_ID}-packages.buildkite.com-acme-my-container-registry-hello-kaniko")"
+  [[ "${body}" == *"failed with exit status 4."*"<p>Its output:</p>"*"linking"*"ld: cannot find -lssl"*"exit status 4"* ]]
+  [[ "${body}" != *"INFO"* ]]
+  assert_output --partial "INFO"
 }
 
 @test "an engine that cannot be reached is named before a token is requested" {

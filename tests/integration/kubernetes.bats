@@ -30,6 +30,8 @@ setup_file() {
   done
   ln -s /busybox/sh "${root}/bin/sh"
   cp "${PLUGIN_DIR}/tests/stand-ins/kubernetes/executor" "${root}/kaniko/executor"
+  mkdir -p "${root}/stand-in"
+  cp "${PLUGIN_DIR}/build/in-own-group" "${root}/stand-in/in-own-group"
   cp "${PLUGIN_DIR}/tests/stand-ins/kubernetes/buildkite-agent" "${root}/workspace/buildkite-agent"
   tar -C "${root}" -c . | docker import \
     --change 'ENV PATH=/usr/local/bin:/kaniko:/busybox DOCKER_CONFIG=/kaniko/.docker/ SSL_CERT_DIR=/kaniko/ssl/certs' \
@@ -85,14 +87,22 @@ while in_group; do sleep 0.05; done
 if [ -e /record/then-pre-exit ]; then
   /bin/sh /record/wrapper-pre-exit
   echo "$?" >/record/pre-exit-status
-  # Whether the executor outlived pre-exit (a killed process is a zombie until this shell reaps it).
-  executor="$(cat /record/executor-running)"
-  state=gone
-  if read -r _ _ process_state _ <"/proc/${executor}/stat" 2>/dev/null && [ "${process_state}" != Z ]; then
-    state=running
-  fi
-  echo "${state}" >/record/executor-after-pre-exit
 fi
+# How many processes of the build's RUN are alive one second after the job has ended (a killed
+# process is a zombie, with no command line, until this shell reaps it).
+i=0
+while :; do
+  left=0
+  for cmdline in /proc/[0-9]*/cmdline; do
+    case "$(tr '\0' ' ' <"${cmdline}" 2>/dev/null)" in
+      "sleep 297 "|"sleep 300 "|"/bin/sh -c sleep 297"*) left=$((left + 1)) ;;
+    esac
+  done
+  [ "${left}" = 0 ] || [ "${i}" -ge 100 ] && break
+  sleep 0.01
+  i=$((i + 1))
+done
+echo "${left}" >/record/build-left
 ls -A /kaniko/.docker >/record/docker-config-after
 ls -A /tmp >/record/tmp-after
 EOF
@@ -106,7 +116,8 @@ teardown() {
 container_args() {
   echo --network none -v "${PLUGIN_COPY}:/plugin" -v "${CHECKOUT}:/workspace/build" -v "${RECORD}:/record" \
     -w /workspace/build -e BUILDKITE=true -e "BUILDKITE_JOB_ID=${BUILDKITE_JOB_ID}" \
-    -e BUILDKITE_ORGANIZATION_SLUG=acme -e "BUILDKITE_COMMIT=${BUILDKITE_COMMIT}" -e BUILDKITE_BUILD_NUMBER=42
+    -e BUILDKITE_ORGANIZATION_SLUG=acme -e "BUILDKITE_COMMIT=${BUILDKITE_COMMIT}" -e BUILDKITE_BUILD_NUMBER=42 \
+    -e BUILDKITE_AGENT_JOB_API_SOCKET=/workspace/job-api.sock
 }
 
 # run_job: runs the job to its end; `output` is the container's log.
@@ -116,9 +127,10 @@ run_job() {
     "$@" "${image}" /bin/sh /record/run-job
 }
 
-# start_job: the same, detached, returning once the executor runs.
+# start_job: the same, detached, returning once the executor runs a RUN that starts a background
+# child and runs until it is stopped.
 start_job() {
-  touch "${RECORD}/executor-gate"
+  echo 'sleep 297 & sleep 300' >"${RECORD}/executor-run"
   # shellcheck disable=SC2046
   docker run -d --name "${CONTAINER}" $(container_args) -e "BUILDKITE_PLUGIN_CONFIGURATION=${CONFIG}" \
     "$@" "${image}" /bin/sh /record/run-job >/dev/null
@@ -158,6 +170,8 @@ executor_arg() { grep -x -- "$1" "${RECORD}/executor-args"; }
   [[ "${digest}" =~ ^sha256:[0-9a-f]{64}$ ]]
   assert_equal "$(cat "${RECORD}/meta-data/kaniko-image")" "${registry}/hello-kaniko@${digest}"
   assert_output --partial "kaniko: pushed ${registry}/hello-kaniko@${digest}"
+  # The agent's CLI says nothing of what it reads: its INFO lines are off.
+  refute_output --partial "INFO   Reading"
   # The executor read the token from $DOCKER_CONFIG; afterwards nothing is left there or in /tmp.
   token="$(tail -n 1 "${RECORD}/tokens")"
   assert_equal "$(jq -r '.auths["packages.buildkite.com"].password' "${RECORD}/executor-config.json")" "${token}"
@@ -174,18 +188,33 @@ executor_arg() { grep -x -- "$1" "${RECORD}/executor-args"; }
   assert_equal "$(cat "${RECORD}/docker-config-after")" ""
 }
 
-@test "a cancel stops the executor and removes the credentials" {
-  start_job
+@test "a cancel removes the credentials first, then ends every process of the build" {
+  start_job -e BUILDKITE_SIGNAL_GRACE_PERIOD_SECONDS=4
   during="$(docker exec "${CONTAINER}" cat /kaniko/.docker/config.json)"
   [[ "${during}" == *"$(tail -n 1 "${RECORD}/tokens")"* ]]
   docker exec "${CONTAINER}" /bin/sh -c "kill -TERM -$(cat "${RECORD}/hook-group")"
   finish_job
-  assert_file_exist "${RECORD}/executor-terminated"
-  assert_output --partial "kaniko: received signal 15; stopping the executor (killed in 10s)"
+  assert_equal "$(cat "${RECORD}/hook-status")" 143
+  # The executor's TERM came after its credentials had gone.
+  assert_equal "$(cat "${RECORD}/executor-terminated")" "credentials absent"
+  assert_output --partial "kaniko: received signal 15; stopping the executor (killed in 3s)"
   assert_output --partial "cancelled by signal 15"
+  # The RUN, in a process group of its own, and its background child are gone too.
+  assert_equal "$(cat "${RECORD}/build-left")" 0
   assert_equal "$(cat "${RECORD}/docker-config-after")" ""
   assert_equal "$(cat "${RECORD}/tmp-after")" ""
   [[ ! -e "${RECORD}/meta-data" ]]
+}
+
+@test "a failed RUN is named in the log and leads the annotation" {
+  echo 'echo compiling; echo "ld: cannot find -lssl" >&2; exit 3' >"${RECORD}/executor-run"
+  run_job
+  assert_equal "$(cat "${RECORD}/hook-status")" 1
+  assert_output --partial 'kaniko: `RUN echo compiling; echo "ld: cannot find -lssl" >&2; exit 3` in stage 0 (FROM base.test/busybox:1) failed with exit status 3'
+  annotation="$(cat "${RECORD}/annotations")"
+  [[ "${annotation}" == *"<p>Its output:</p>"*"compiling"*"ld: cannot find -lssl"* ]]
+  [[ "${annotation}" != *"Retrieving image manifest"* ]]
+  assert_equal "$(cat "${RECORD}/docker-config-after")" ""
 }
 
 @test "a refreshed token is what the executor reads from the rewritten config.json" {
@@ -231,15 +260,16 @@ executor_arg() { grep -x -- "$1" "${RECORD}/executor-args"; }
   assert_equal "$(cat "${RECORD}/tmp-after")" ""
 }
 
-@test "pre-exit after a SIGKILL stops the executor left running and removes what the build wrote" {
+@test "pre-exit after a SIGKILL ends every process of the build and removes what it wrote" {
   touch "${RECORD}/then-pre-exit"
   start_job
-  # The agent's SIGKILL reaches the hook's group; the executor, in a group of its own, runs on.
+  # The agent's SIGKILL reaches the hook's group; the executor, leading a session of its own, and its
+  # RUN, in a process group of its own, run on.
   docker exec "${CONTAINER}" /bin/sh -c "kill -KILL -$(cat "${RECORD}/hook-group")"
   finish_job
   assert_equal "$(cat "${RECORD}/pre-exit-status")" 0
-  assert_output --partial "kaniko: stopped the executor that a killed build left running (process group $(cat "${RECORD}/executor-running"))"
-  assert_equal "$(cat "${RECORD}/executor-after-pre-exit")" gone
+  assert_output --regexp "kaniko: stopped [0-9]+ processes of the build that a killed helper left running \(session $(cat "${RECORD}/executor-running")\)"
+  assert_equal "$(cat "${RECORD}/build-left")" 0
   assert_output --partial "kaniko: removed /kaniko/.docker/config.json"
   assert_equal "$(cat "${RECORD}/docker-config-after")" ""
   assert_equal "$(cat "${RECORD}/tmp-after")" ""

@@ -10,9 +10,19 @@
 : "${kaniko_plugin_dir:?the hook sets kaniko_plugin_dir before it sources lib/helper.sh}"
 kaniko_release_base="https://github.com/kaniko-buildkite-plugin/kaniko-buildkite-plugin/releases/download"
 
+# kaniko_attribute SUFFIX: the flattened attribute BUILDKITE_PLUGIN_<NAME>_SUFFIX, where NAME is what
+# the agent named this plugin after its location (BUILDKITE_PLUGIN_NAME: KANIKO, or a fork's name).
+kaniko_attribute() {
+  kaniko_plugin_name="${BUILDKITE_PLUGIN_NAME:-KANIKO}"
+  case "${kaniko_plugin_name}" in
+    "" | *[!A-Z0-9_]*) kaniko_plugin_name=KANIKO ;;
+  esac
+  eval "printf '%s' \"\${BUILDKITE_PLUGIN_${kaniko_plugin_name}_$1:-}\""
+}
+
 # kaniko_helper_path build|no-build: pre-exit passes no-build, so it never downloads or compiles.
 kaniko_helper_path() {
-  for kaniko_candidate in "${BUILDKITE_PLUGIN_KANIKO_HELPER:-}" "${KANIKO_HELPER:-}"; do
+  for kaniko_candidate in "$(kaniko_attribute HELPER)" "${KANIKO_HELPER:-}"; do
     [ -n "${kaniko_candidate}" ] || continue
     if [ -f "${kaniko_candidate}" ] && [ -x "${kaniko_candidate}" ]; then
       [ "${1:-build}" != build ] || kaniko_warn_other_version "${kaniko_candidate}"
@@ -96,7 +106,8 @@ kaniko_release_arch() {
 kaniko_release_name() { echo "kaniko-buildkite-helper-${kaniko_version}-linux-${kaniko_arch}"; }
 
 kaniko_release_url() {
-  kaniko_base="${BUILDKITE_PLUGIN_KANIKO_HELPER_URL:-${KANIKO_HELPER_URL:-${kaniko_release_base}/v${kaniko_version}}}"
+  kaniko_base="$(kaniko_attribute HELPER_URL)"
+  kaniko_base="${kaniko_base:-${KANIKO_HELPER_URL:-${kaniko_release_base}/v${kaniko_version}}}"
   echo "${kaniko_base%/}/$(kaniko_release_name).tar.gz"
 }
 
@@ -118,8 +129,8 @@ kaniko_download_release() {
   case "$(kaniko_release_url)" in
     http://* | https://*) ;;
     *)
-      if [ -n "${BUILDKITE_PLUGIN_KANIKO_HELPER_URL:-}" ]; then
-        kaniko_name=helper-url kaniko_value="${BUILDKITE_PLUGIN_KANIKO_HELPER_URL}"
+      if [ -n "$(kaniko_attribute HELPER_URL)" ]; then
+        kaniko_name=helper-url kaniko_value="$(kaniko_attribute HELPER_URL)"
       else
         kaniko_name=KANIKO_HELPER_URL kaniko_value="${KANIKO_HELPER_URL:-}"
       fi

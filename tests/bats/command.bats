@@ -85,7 +85,7 @@ without_agent() {
 
 @test "the executor's exit code reaches the agent unchanged: 3, with an error annotation" {
   export STAND_IN_EXECUTOR_EXIT=3
-  export STAND_IN_EXECUTOR_LINES="RUN npm test"
+  export STAND_IN_EXECUTOR_LINES=$'INFO[0001] RUN npm test\nINFO[0001] Running: [/bin/sh -c npm test]\nnpm ERR! Test failed.'
   run_hook command
   assert_failure 3
   assert_line "^^^ +++"
@@ -94,8 +94,13 @@ without_agent() {
   assert_equal "$(annotation_style "${context}")" error
   run annotation "${context}"
   assert_output --partial "failed with exit code 3"
-  assert_output --partial "RUN npm test"
-  assert_output --partial "exit status 3"
+  # What failed leads, then its own output, then Kaniko's last word; the rest stays in the log.
+  assert_output --partial "<p><code>RUN npm test</code> in stage 0 (FROM scratch) failed with exit status 3.</p>
+<p>Its output:</p>
+<pre><code>npm ERR! Test failed.
+</code></pre>
+<pre><code>error building image: error building stage: failed to execute command: waiting for process to exit: exit status 3"
+  refute_output --partial "Retrieving image manifest"
   [[ ! -e "${STAND_IN_DIR}/meta-data/kaniko-image" ]]
   assert_equal "$(find "${TMPDIR}" -mindepth 1 | wc -l)" 0
 }
@@ -386,14 +391,14 @@ SH
 }
 
 @test "Kaniko's colours stay in the job log and out of the error annotation" {
-  printf '\033[36mINFO\033[0m[0000] Retrieving image manifest alpine\n\033[31mERRO\033[0m[0001] build failed\n' \
+  printf '\033[36mINFO\033[0m[0000] RUN make\n\033[36mINFO\033[0m[0000] Running: [/bin/sh -c make]\n\033[31merror:\033[0m build failed\n' \
     >"${BATS_TEST_TMPDIR}/coloured"
   export STAND_IN_EXECUTOR_OUTPUT="${BATS_TEST_TMPDIR}/coloured" STAND_IN_EXECUTOR_EXIT=1
   run_hook command
   assert_failure 1
-  assert_output --partial $'\033[31mERRO\033[0m[0001] build failed'
+  assert_output --partial $'\033[31merror:\033[0m build failed'
   body="$(annotation "kaniko-${BUILDKITE_JOB_ID}-packages.buildkite.com-acme-my-container-registry-hello-kaniko")"
-  [[ "${body}" == *"ERRO[0001] build failed"* ]]
+  [[ "${body}" == *"<code>RUN make</code>"*"error: build failed"* ]]
   [[ "${body}" != *$'\033'* ]] || fail "the annotation holds escape sequences"
 }
 
@@ -444,4 +449,20 @@ SH
   run_hook command
   assert_success
   refute_output --partial "kaniko: warning: the helper"
+}
+
+@test "a COPY source that is missing: the annotation shows Kaniko's error line, not the manifest chatter" {
+  {
+    printf '\033[36mINFO\033[0m[0000] Retrieving image manifest base.test/busybox:1\n'
+    printf '\033[36mINFO\033[0m[0000] Returning cached image manifest\n'
+    printf '\033[36mINFO\033[0m[0000] No cached layer found for cmd WORKDIR /srv\n'
+    printf 'error building image: failed to get files used from context: lstat /workspace/static: no such file or directory\n'
+  } >"${BATS_TEST_TMPDIR}/kaniko"
+  export STAND_IN_EXECUTOR_OUTPUT="${BATS_TEST_TMPDIR}/kaniko" STAND_IN_EXECUTOR_EXIT=1
+  run_hook command
+  assert_failure 1
+  refute_line --partial "kaniko: \`RUN"
+  body="$(annotation "kaniko-${BUILDKITE_JOB_ID}-packages.buildkite.com-acme-my-container-registry-hello-kaniko")"
+  [[ "${body}" == *"<pre><code>error building image: failed to get files used from context: lstat /workspace/static: no such file or directory"* ]]
+  [[ "${body}" != *"Returning cached image manifest"* ]]
 }

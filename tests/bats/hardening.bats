@@ -194,8 +194,9 @@ SH
 }
 
 @test "an agent that fails without reading what it is sent is an error of that call, not a dead helper" {
-  # 25 lines of 1000 '<' become 100 KB of escaped HTML: more than a pipe holds, so the write fails.
-  for _ in $(seq 25); do head -c 1000 /dev/zero | tr '\0' '<'; echo; done >"${BATS_TEST_TMPDIR}/output"
+  # A RUN's 25 lines of 1000 '<' become 100 KB of escaped HTML: more than a pipe holds, so the write fails.
+  printf 'INFO[0001] RUN make\nINFO[0001] Running: [/bin/sh -c make]\n' >"${BATS_TEST_TMPDIR}/output"
+  for _ in $(seq 25); do head -c 1000 /dev/zero | tr '\0' '<'; echo; done >>"${BATS_TEST_TMPDIR}/output"
   export STAND_IN_EXECUTOR_OUTPUT="${BATS_TEST_TMPDIR}/output" STAND_IN_EXECUTOR_EXIT=3 STAND_IN_UNREAD_INPUT=annotate
   run_hook command
   assert_failure 3

@@ -46,7 +46,9 @@ kaniko: received signal 15; stopping the executor container kaniko-${BUILDKITE_J
   mkdir -p "${plugin}"
   cp -r "${PLUGIN_DIR}/hooks" "${PLUGIN_DIR}/lib" "${PLUGIN_DIR}/VERSION" "${PLUGIN_DIR}/helper-checksums.txt" "${plugin}/"
   unset BUILDKITE_PLUGIN_CONFIGURATION
-  export BUILDKITE_PLUGINS="[{\"file://${plugin}#0123abc\":{\"image\":\"hello-kaniko\",\"package-registry\":\"my-container-registry\",\"preflight\":false,\"verify\":false}}]"
+  # The fork's hooks find the helper through its own flattened `helper` attribute.
+  export BUILDKITE_PLUGINS="[{\"file://${plugin}#0123abc\":{\"image\":\"hello-kaniko\",\"package-registry\":\"my-container-registry\",\"preflight\":false,\"verify\":false,\"helper\":\"${KANIKO_HELPER}\"}}]"
+  unset KANIKO_HELPER
   export BUILDKITE_BUILD_CHECKOUT_PATH="${CHECKOUT}" BUILDKITE_SIGNAL_GRACE_PERIOD_SECONDS=5
   export STAND_IN_EXECUTOR_RUN="${run_that_runs_on}"
   rm -rf "${TMPDIR}"

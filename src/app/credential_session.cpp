@@ -184,8 +184,10 @@ void CredentialSession::refresh_if_due() {
 void CredentialSession::withdraw() noexcept {
     if (m_withdrawn) return;
     m_withdrawn = true;
+    std::string kept;
     if (m_wrote_local) {
         put_back();
+        if (m_replaced) kept = fmt::format("; {} is as it was", config_path());
     } else if (m_mount_dir) {
         // The directory goes with the build's TempDir; the file must go now, while the container runs.
         if (auto removed = put_back_file(config_path(), std::nullopt); !removed) {
@@ -195,7 +197,7 @@ void CredentialSession::withdraw() noexcept {
     } else {
         return;
     }
-    fmt::print(m_edges.log, "kaniko: cancelled: the executor's credentials are removed\n");
+    fmt::print(m_edges.log, "kaniko: cancelled: the executor's credentials are removed{}\n", kept);
 }
 
 void CredentialSession::put_back() noexcept {

@@ -245,6 +245,7 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHan
             wait_for_build_end(child.id(), std::chrono::steady_clock::now() + k_read_after_kill);
         }
         child.wait();
+        deliver_signal();  // the same race, for a child that ended without closing its output first
         result.exit_code = decode_status(child.native_exit_code());
         if (own_session) {
             reap_adopted();

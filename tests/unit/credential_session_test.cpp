@@ -155,3 +155,30 @@ TEST_CASE("credential session: docker-config for the local executor is read wher
     }
     CHECK(read_text_file(f.kaniko_docker() + "/config.json") == mounted);
 }
+
+TEST_CASE("credential session: a cancel withdraws the credentials at once", "[credential_session]") {
+    Fixture f;
+    SECTION("docker run: the mounted config.json goes while the container still runs") {
+        const auto plan = f.plan(ExecutorKind::docker);
+        const auto edges = f.edges();
+        auto session = CredentialSession::open(plan, edges, f.relay, f.private_dir());
+        REQUIRE(session);
+        REQUIRE(fs::exists(f.private_dir() + "/docker/config.json"));
+        (*session)->withdraw();
+        CHECK_FALSE(fs::exists(f.private_dir() + "/docker/config.json"));
+        CHECK(f.log.str().ends_with("kaniko: cancelled: the executor's credentials are removed\n"));
+    }
+    SECTION("local: the image's own config.json is put back byte for byte") {
+        const auto plan = f.plan(ExecutorKind::local);
+        const auto edges = f.edges();
+        const auto config_path = f.kaniko_docker() + "/config.json";
+        fs::create_directories(f.kaniko_docker());
+        const std::string original = "{\"credHelpers\":{\"gcr.io\":\"gcr\"}}\n\n";
+        std::ofstream(config_path) << original;
+        auto session = CredentialSession::open(plan, edges, f.relay, f.private_dir());
+        REQUIRE(session);
+        (*session)->withdraw();
+        CHECK(read_text_file(config_path) == original);
+        CHECK(f.log.str().ends_with(fmt::format("removed; {} is as it was\n", config_path)));
+    }
+}

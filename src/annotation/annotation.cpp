@@ -66,14 +66,25 @@ std::string format_duration(std::chrono::seconds elapsed) {
 
 std::string success_annotation(const SuccessReport& report) {
     const auto pinned = fmt::format("{}@{}", report.repository, report.digest);
+    const bool index = !report.platforms.empty();
     const auto verb = report.skipped ? "Found" : report.pushed ? "Pushed" : "Built";
-    std::string body = fmt::format("<h4>:kaniko: {} <code>{}</code> in {}</h4>\n", verb,
+    std::string body = fmt::format("<h4>:kaniko: {}{} <code>{}</code> in {}</h4>\n", verb, index ? " the index of" : "",
                                    escape_html(report.repository), format_duration(report.elapsed));
-    const auto tags_label = report.skipped ? "Every tag exists already, so the build was skipped (skip-if-exists); tags:"
+    const auto tags_label = report.skipped ? (index ? "Every tag holds this index already, so it was not pushed again "
+                                                      "(skip-if-exists); tags:"
+                                                    : "Every tag exists already, so the build was skipped "
+                                                      "(skip-if-exists); tags:")
                             : report.pushed ? "Tags:"
                                             : "Built without pushing; tags:";
     body += fmt::format("<p>{}</p><ul>{}</ul>\n", tags_label, code_list(report.destinations));
-    body += fmt::format("<p>Digest: <code>{}</code></p>\n", escape_html(report.digest));
+    body += fmt::format("<p>{}: <code>{}</code></p>\n", index ? "Index digest" : "Digest", escape_html(report.digest));
+    if (index) {
+        std::string rows;
+        for (const auto& [platform, digest] : report.platforms) {
+            rows += fmt::format("<li><code>{}</code> <code>{}</code></li>", escape_html(platform), escape_html(digest));
+        }
+        body += fmt::format("<p>Platforms:</p><ul>{}</ul>\n", rows);
+    }
     if (report.pushed) body += fmt::format("<pre><code>docker pull {}</code></pre>\n", escape_html(pinned));
     return body;
 }

@@ -10,6 +10,12 @@
 
 namespace kaniko {
 
+// One platform's image in an index.
+struct PlatformDigest {
+    std::string platform;  // linux/arm64
+    std::string digest;
+};
+
 struct SuccessReport {
     std::string repository;  // registry/image
     std::vector<std::string> destinations;
@@ -17,6 +23,7 @@ struct SuccessReport {
     bool pushed = true;
     std::chrono::seconds elapsed{};
     bool skipped = false;  // every tag existed already: skip-if-exists
+    std::vector<PlatformDigest> platforms = {};  // for an index: its children
 };
 
 struct FailureReport {

@@ -6,11 +6,13 @@
 #include <cctype>
 #include <chrono>
 #include <ostream>
+#include <ranges>
 #include <vector>
 
 #include "annotation/annotation.hpp"
 #include "app/build_secrets.hpp"
 #include "app/credential_session.hpp"
+#include "app/destination.hpp"
 #include "app/executor.hpp"
 #include "app/preconditions.hpp"
 #include "buildkite/agent.hpp"
@@ -46,54 +48,6 @@ Expected<BuildPlan> load_plan(const Environment& env, const std::string& checkou
     return make_plan(*config, env, checkout_dir, host_facts(*config));
 }
 
-Status preflight(const BuildPlan& plan, const BuildEnvironment& edges, RegistryClient& client) {
-    auto access = client.check_access(plan.api_repository);
-    if (!access) {
-        return Error::failure(fmt::format("pre-flight: {}; check that the registry is up and reachable from the agent "
-                                          "(set preflight: false to skip this check)",
-                                          access.error().message));
-    }
-    if (access->granted) {
-        fmt::print(edges.log, "kaniko: pre-flight: {} accepts the credentials for {}\n", client.base_url(),
-                   plan.api_repository);
-        return Ok{};
-    }
-    const RefusalReport report{access->detail, plan.auth, plan.oidc_audience, registry_host(plan.registry)};
-    return Error::failure(fmt::format("pre-flight: the registry refused the credentials ({}). {}", access->detail,
-                                      refusal_advice(report)));
-}
-
-// The digest every destination tag already points to, when they all exist and agree.
-Expected<std::optional<std::string>> existing_digest(const BuildPlan& plan, RegistryClient& client) {
-    std::optional<std::string> common;
-    for (const auto& tag : plan.tags) {
-        auto digest = client.manifest_digest(plan.api_repository, tag);
-        if (!digest) return digest.error();
-        if (!*digest || (common && *common != **digest)) return std::optional<std::string>();
-        common = **digest;
-    }
-    return common;
-}
-
-// Kaniko writes its digest file before it knows the push succeeded; the registry has the last word.
-Status verify_push(const BuildPlan& plan, const std::string& digest, RegistryClient& client) {
-    for (std::size_t i = 0; i < plan.tags.size(); ++i) {
-        auto found = client.manifest_digest(plan.api_repository, plan.tags[i]);
-        if (!found) return Error::failure(fmt::format("verification: {}", found.error().message));
-        if (!*found) {
-            return Error::failure(fmt::format("verification: {} is not in the registry after the push (the executor "
-                                              "reported {}); check the executor's log for push errors",
-                                              plan.destinations[i], digest));
-        }
-        if (**found != digest) {
-            return Error::failure(fmt::format("verification: {} points to {}, not to {} that the executor pushed; "
-                                              "another build may have pushed the same tag",
-                                              plan.destinations[i], **found, digest));
-        }
-    }
-    return Ok{};
-}
-
 std::string trim(std::string text) {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
     return text;
@@ -112,22 +66,37 @@ void annotate_or_warn(const BuildPlan& plan, const BuildEnvironment& edges, cons
     }
 }
 
-Status report_success(const BuildPlan& plan, const BuildEnvironment& edges, const SuccessReport& report) {
+// What a build tells later steps. A platform's build qualifies every key with its platform: the
+// steps of one index share the build's meta-data, and the unqualified keys belong to the index.
+std::vector<std::pair<std::string, std::string>> meta_data_of(const BuildPlan& plan, const std::string& digest) {
+    const auto pinned = fmt::format("{}@{}", plan.repository, digest);
+    std::string tags;
+    for (const auto& destination : plan.destinations) tags += (tags.empty() ? "" : "\n") + destination;
+    if (plan.platform) {
+        const auto qualifier = fmt::format("{}:{}", plan.image, to_string(*plan.platform));
+        return {{"kaniko-image:" + qualifier, pinned},
+                {platform_digest_key(plan.image, *plan.platform), digest},
+                {"kaniko-tags:" + qualifier, tags}};
+    }
+    return {{"kaniko-image", pinned},
+            {"kaniko-image:" + plan.image, pinned},
+            {"kaniko-digest:" + plan.image, digest},
+            {"kaniko-tags:" + plan.image, tags}};
+}
+
+// `annotate_success` is false for a `platforms` step's own builds: their digests go into the index's.
+Status report_success(const BuildPlan& plan, const BuildEnvironment& edges, const SuccessReport& report,
+                      bool annotate_success = true) {
     if (report.pushed) {
-        const auto pinned = fmt::format("{}@{}", plan.repository, report.digest);
-        std::string tags;
-        for (const auto& destination : plan.destinations) tags += (tags.empty() ? "" : "\n") + destination;
-        const auto image = plan.repository.substr(plan.registry.size() + 1);
-        for (const auto& [key, value] : {std::pair{std::string("kaniko-image"), pinned},
-                                         {"kaniko-image:" + image, pinned},
-                                         {"kaniko-digest:" + image, report.digest},
-                                         {"kaniko-tags:" + image, tags}}) {
+        for (const auto& [key, value] : meta_data_of(plan, report.digest)) {
             if (auto set = edges.agent.set_meta_data(key, value); !set) return set.error();
         }
-        fmt::print(edges.log, "kaniko: pushed {}\n", pinned);
+        fmt::print(edges.log, "kaniko: pushed {}{}@{}\n", report.platforms.empty() ? "" : "the index ", plan.repository,
+                   report.digest);
     } else {
         fmt::print(edges.log, "kaniko: built {} ({}), not pushed\n", plan.repository, report.digest);
     }
+    if (!annotate_success) return Ok{};
     annotate_or_warn(plan, edges, success_annotation(report),
                      report.pushed ? AnnotationStyle::success : AnnotationStyle::info);
     return Ok{};
@@ -144,37 +113,72 @@ Status validate_configuration(const Environment& env, const std::string& checkou
     return Ok{};
 }
 
+namespace {
+
+std::string describe_credentials(const BuildPlan& plan, bool for_executor) {
+    const bool local = plan.executor == ExecutorKind::local && for_executor;
+    if (plan.auth == Auth::oidc) {
+        const auto where = !for_executor ? std::string("no file: the helper's own registry requests")
+                           : local       ? fmt::format("{}/config.json (what was there is put back afterwards)",
+                                                       plan.local_docker_config_dir)
+                                         : std::string("<private-dir>/docker/config.json");
+        return fmt::format("# token, written to {} for {} (user {}):\n{}\n", where, registry_host(plan.registry),
+                           k_oidc_username, shell_join(token_request_command(plan.oidc_audience, plan.oidc_lifetime)));
+    }
+    if (plan.auth == Auth::docker_config) {
+        if (!for_executor) return fmt::format("# credentials: {}, read by the helper\n", plan.docker_config_source);
+        return local ? fmt::format("# credentials: {}, read by the executor where it is\n", plan.docker_config_source)
+                     : fmt::format("# credentials: {} copied to <private-dir>/docker/config.json\n",
+                                   plan.docker_config_source);
+    }
+    return {};
+}
+
+std::string describe_checks(const BuildPlan& plan, std::string_view verified) {
+    if (!plan.push) return {};
+    std::vector<std::string> checks;
+    if (plan.preflight) checks.push_back("pre-flight (" + push_scope(plan.api_repository) + ")");
+    if (plan.skip_if_exists) checks.emplace_back("skip-if-exists");
+    if (plan.verify) checks.push_back(fmt::format("verify each tag's digest after the {}", verified));
+    if (checks.empty()) return {};
+    return fmt::format("# registry checks against {}: {}\n", registry_host(plan.registry), fmt::join(checks, ", "));
+}
+
+std::string describe_build(const BuildPlan& plan) {
+    const bool mounted = plan.auth != Auth::none && plan.executor != ExecutorKind::local;
+    const RuntimeDirs dirs{mounted ? std::optional<std::string>("<private-dir>/docker") : std::nullopt,
+                           "<private-dir>/output", "<private-dir>/secrets"};
+    return describe_credentials(plan, true) + shell_join(executor_command(plan, dirs)) + "\n" +
+           describe_checks(plan, "push");
+}
+
+std::string describe_index(const BuildPlan& plan) {
+    std::string text = fmt::format("# the index (an OCI image index, or a Docker manifest list for Docker v2 images), "
+                                   "put under {}:\n",
+                                   fmt::join(plan.destinations, ", "));
+    for (const auto& platform : plan.index) {
+        const auto source = plan.platform_builds.empty()
+                                ? fmt::format("the image whose digest is meta-data {}", platform_digest_key(plan.image, platform))
+                                : std::string("the image built above");
+        text += fmt::format("#   {}: {}, its config checked to say {}\n", to_string(platform), source, to_string(platform));
+    }
+    if (!plan.push) text += "# not pushed (push: false)\n";
+    return text + describe_checks(plan, "index is put");
+}
+
+}  // namespace
+
 Expected<std::string> describe_plan(const Environment& env, const std::string& checkout_dir) {
     auto plan = load_plan(env, checkout_dir);
     if (!plan) return plan.error();
     if (auto checked = check_preconditions(*plan, env); !checked) return checked.error();
-    const bool local = plan->executor == ExecutorKind::local;
+    if (is_index_only(*plan)) return describe_credentials(*plan, false) + describe_index(*plan);
+    if (plan->platform_builds.empty()) return describe_build(*plan);
     std::string text;
-    if (plan->auth == Auth::oidc) {
-        const auto where = local ? fmt::format("{}/config.json (what was there is put back afterwards)",
-                                               plan->local_docker_config_dir)
-                                 : std::string("<private-dir>/docker/config.json");
-        text += fmt::format("# token, written to {} for {} (user {}):\n{}\n", where, registry_host(plan->registry),
-                            k_oidc_username, shell_join(token_request_command(plan->oidc_audience, plan->oidc_lifetime)));
-    } else if (plan->auth == Auth::docker_config) {
-        text += local ? fmt::format("# credentials: {}, read by the executor where it is\n", plan->docker_config_source)
-                      : fmt::format("# credentials: {} copied to <private-dir>/docker/config.json\n",
-                                    plan->docker_config_source);
+    for (const auto& build : plan->platform_builds) {
+        text += fmt::format("# {}:\n{}", to_string(*build.platform), describe_build(build));
     }
-    const bool mounted = plan->auth != Auth::none && !local;
-    const RuntimeDirs dirs{mounted ? std::optional<std::string>("<private-dir>/docker") : std::nullopt,
-                           "<private-dir>/output", "<private-dir>/secrets"};
-    text += shell_join(executor_command(*plan, dirs)) + "\n";
-    if (plan->push) {
-        std::vector<std::string> checks;
-        if (plan->preflight) checks.push_back("pre-flight (" + push_scope(plan->api_repository) + ")");
-        if (plan->skip_if_exists) checks.emplace_back("skip-if-exists");
-        if (plan->verify) checks.emplace_back("verify each tag's digest after the push");
-        if (!checks.empty()) {
-            text += fmt::format("# registry checks against {}: {}\n", registry_host(plan->registry), fmt::join(checks, ", "));
-        }
-    }
-    return text;
+    return text + describe_credentials(*plan, false) + describe_index(*plan);
 }
 
 namespace {
@@ -189,26 +193,21 @@ Status check_before_credentials(const BuildPlan& plan, const BuildEnvironment& e
     return Ok{};
 }
 
-RegistryClient registry_client(const BuildPlan& plan, const BuildEnvironment& edges, const CredentialSession& session) {
-    return RegistryClient(edges.http,
-                          endpoint_for(registry_host(plan.registry), plan.registry_certificates, plan.insecure_registries),
-                          session.registry_login());
-}
-
-bool registry_checks(const BuildPlan& plan, const CredentialSession& session) {
-    return plan.push && session.registry_checks();
+// The registry, on the build's behalf: when the helper can sign in, and the build pushes.
+std::optional<Destination> destination_for(const BuildPlan& plan, const BuildEnvironment& edges,
+                                           const CredentialSession& session) {
+    if (!plan.push || !session.registry_checks()) return std::nullopt;
+    return std::optional<Destination>(std::in_place, plan, edges.http, session.registry_login());
 }
 
 // Pre-flight, then skip-if-exists: the digest every tag already points to, when the build can be skipped.
 Expected<std::optional<std::string>> check_registry(const BuildPlan& plan, const BuildEnvironment& edges,
-                                                    const CredentialSession& session) {
-    if (!registry_checks(plan, session)) return std::optional<std::string>();
-    auto registry = registry_client(plan, edges, session);
+                                                    Destination& destination) {
     if (plan.preflight) {
-        if (auto checked = preflight(plan, edges, registry); !checked) return checked.error();
+        if (auto checked = destination.preflight(edges.log); !checked) return checked.error();
     }
     if (!plan.skip_if_exists) return std::optional<std::string>();
-    return existing_digest(plan, registry);
+    return destination.existing_digest();
 }
 
 Expected<Streamed> run_executor(const BuildPlan& plan, const BuildEnvironment& edges, Executor& executor,
@@ -239,8 +238,8 @@ int report_failure(const BuildPlan& plan, const BuildEnvironment& edges, const L
 }
 
 // Kaniko writes its digest file before it knows the push succeeded; the registry has the last word.
-Expected<std::string> confirm_push(const BuildPlan& plan, const BuildEnvironment& edges,
-                                   const CredentialSession& session, const RuntimeDirs& dirs) {
+Expected<std::string> confirm_push(const BuildPlan& plan, const RuntimeDirs& dirs, Destination* destination,
+                                   std::ostream& log) {
     const auto digest = trim(read_text_file(dirs.output + "/digest").value_or(""));
     if (!is_valid_digest(digest)) {
         if (!plan.push) return std::string("unknown");
@@ -250,38 +249,52 @@ Expected<std::string> confirm_push(const BuildPlan& plan, const BuildEnvironment
                                                                                 : dirs.output + "/digest",
                                           quote_value(digest)));
     }
-    if (registry_checks(plan, session) && plan.verify) {
-        auto verifier = registry_client(plan, edges, session);
-        if (auto verified = verify_push(plan, digest, verifier); !verified) return verified.error();
-        fmt::print(edges.log, "kaniko: verified: every tag points to {}\n", digest);
+    if (destination != nullptr && plan.verify) {
+        if (auto verified = destination->verify(digest, "the executor"); !verified) return verified.error();
+        fmt::print(log, "kaniko: verified: every tag points to {}\n", digest);
     }
     return digest;
 }
 
-Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges, Clock::time_point started) {
+// The relay knows every secret from the moment one exists: it carries what the executor prints.
+LogRelay log_relay(const BuildEnvironment& edges) {
+    return LogRelay([&edges](std::string_view text) {
+        edges.log.write(text.data(), static_cast<std::streamsize>(text.size()));
+        edges.log.flush();
+    });
+}
+
+// How a build ended: the executor's exit code, and the digest it pushed when it succeeded.
+struct Built {
+    int exit_code = 0;
+    std::string digest;
+};
+
+// `annotate_success` is false for the builds of a `platforms` step: the index's annotation lists them.
+Expected<Built> build_planned(const BuildPlan& plan, const BuildEnvironment& edges, Clock::time_point started,
+                              bool annotate_success = true) {
     const auto elapsed = [&] { return seconds_since(started); };
-    fmt::print(edges.log, "~~~ :kaniko: Preparing {}\n", plan.repository);
+    fmt::print(edges.log, "~~~ :kaniko: Preparing {}{}\n", plan.repository,
+               plan.platform ? " for " + to_string(*plan.platform) : std::string());
     auto executor = make_executor(plan, edges);
     if (auto checked = check_before_credentials(plan, edges, *executor); !checked) return checked.error();
     auto private_dir = TempDir::create(edges.temp_root, temp_dir_prefix(plan.job_scope));
     if (!private_dir) return private_dir.error();
-    // The relay knows every secret from the moment one exists: it carries the executor's output.
-    LogRelay relay([&](std::string_view text) {
-        edges.log.write(text.data(), static_cast<std::streamsize>(text.size()));
-        edges.log.flush();
-    });
+    auto relay = log_relay(edges);
     auto session = CredentialSession::open(plan, edges, relay, private_dir->path());
     if (!session) return session.error();
     if (auto checked = (*session)->check_token(); !checked) return checked.error();
 
-    auto existing = check_registry(plan, edges, **session);
-    if (!existing) return existing.error();
-    if (*existing) {
-        fmt::print(edges.log, "kaniko: skip-if-exists: every tag already points to {}; not building\n", **existing);
-        SuccessReport report{plan.repository, plan.destinations, **existing, true, elapsed()};
-        report.skipped = true;
-        if (auto reported = report_success(plan, edges, report); !reported) return reported.error();
-        return 0;
+    if (auto destination = destination_for(plan, edges, **session)) {
+        auto existing = check_registry(plan, edges, *destination);
+        if (!existing) return existing.error();
+        if (*existing) {
+            fmt::print(edges.log, "kaniko: skip-if-exists: every tag already points to {}; not building\n", **existing);
+            SuccessReport report{plan.repository, plan.destinations, **existing, true, elapsed()};
+            report.skipped = true;
+            if (auto reported = report_success(plan, edges, report, annotate_success); !reported) return reported.error();
+            return Built{0, **existing};
+        }
     }
 
     auto secrets = prepare_build_secrets(plan, edges, relay, private_dir->path());
@@ -291,13 +304,132 @@ Expected<int> build_planned(const BuildPlan& plan, const BuildEnvironment& edges
     auto executed = run_executor(plan, edges, *executor, **session, relay, dirs, private_dir->path());
     if (!executed) return executed.error();
     if (executed->signal != 0) return Error::cancelled(executed->signal);
-    if (executed->exit_code != 0) return report_failure(plan, edges, relay, executed->exit_code, elapsed());
+    if (executed->exit_code != 0) return Built{report_failure(plan, edges, relay, executed->exit_code, elapsed()), {}};
 
-    auto digest = confirm_push(plan, edges, **session, dirs);
+    // Signed in afresh: the token may have been replaced while the executor ran.
+    auto verifier = destination_for(plan, edges, **session);
+    auto digest = confirm_push(plan, dirs, verifier ? &*verifier : nullptr, edges.log);
     if (!digest) return digest.error();
     const SuccessReport report{plan.repository, plan.destinations, *digest, plan.push, elapsed()};
+    if (auto reported = report_success(plan, edges, report, annotate_success); !reported) return reported.error();
+    return Built{0, *digest};
+}
+
+Status unless_cancelled(const BuildEnvironment& edges) {
+    if (const auto signal = edges.runner.cancel_signal(); signal != 0) return Error::cancelled(signal);
+    return Ok{};
+}
+
+// Each platform's digest: as this step's builds reported them, or from the meta-data their steps set.
+Expected<std::vector<std::string>> platform_digests(const BuildPlan& plan, const BuildEnvironment& edges,
+                                                    const std::vector<std::string>& built) {
+    if (!built.empty()) return built;
+    std::vector<std::string> digests;
+    for (const auto& platform : plan.index) {
+        const auto key = platform_digest_key(plan.image, platform);
+        auto digest = edges.agent.get_meta_data(key);
+        if (!digest) return digest.error();
+        if (!*digest || !is_valid_digest(**digest)) {
+            return Error::failure(fmt::format(
+                "index: no {} image: meta-data {} is {}; the step that builds it (platform: {}) failed or has not run "
+                "yet; give this step depends_on with that step's key",
+                to_string(platform), key, *digest ? fmt::format("{}, not a digest", quote_value(**digest)) : "not set",
+                to_string(platform)));
+        }
+        digests.push_back(std::move(**digest));
+    }
+    return digests;
+}
+
+// The index step, and the last phase of a `platforms` step: each child read and checked, one index
+// put under every tag, verified and reported.
+Expected<int> push_index(const BuildPlan& plan, const BuildEnvironment& edges, Clock::time_point started,
+                         const std::vector<std::string>& built = {}) {
+    fmt::print(edges.log, "~~~ :kaniko: Index of {} for {}\n", fmt::join(plan.destinations, ", "),
+               fmt::join(plan.index | std::views::transform([](const Platform& p) { return to_string(p); }), ", "));
+    if (auto checked = check_preconditions(plan, edges.env); !checked) return checked.error();
+    auto digests = platform_digests(plan, edges, built);
+    if (!digests) return digests.error();
+    auto relay = log_relay(edges);
+    auto session = CredentialSession::open(plan, edges, relay, edges.temp_root, CredentialSession::For::helper);
+    if (!session) return session.error();
+    if (auto checked = (*session)->check_token(); !checked) return checked.error();
+    if (!(*session)->registry_checks()) {
+        return Error::failure("index: the helper cannot sign in to the registry on this agent (its credential helper "
+                              "is missing); install it, or use auth: oidc");
+    }
+    Destination destination(plan, edges.http, (*session)->registry_login());
+    if (plan.preflight) {
+        if (auto checked = destination.preflight(edges.log); !checked) return checked.error();
+    }
+    std::vector<IndexChild> children;
+    std::vector<PlatformDigest> listed;
+    for (std::size_t i = 0; i < plan.index.size(); ++i) {
+        auto child = destination.child(plan.index[i], (*digests)[i], platform_digest_key(plan.image, plan.index[i]));
+        if (!child) return child.error();
+        fmt::print(edges.log, "kaniko: {}: {} ({}, {} bytes)\n", to_string(child->platform), child->digest,
+                   child->media_type, child->size);
+        listed.push_back({to_string(child->platform), child->digest});
+        children.push_back(std::move(*child));
+    }
+    auto media_type = index_media_type(children);
+    if (!media_type) return Error::failure(fmt::format("index: {}", media_type.error().message));
+    const auto index = render_index(children, *media_type);
+    SuccessReport report{plan.repository, plan.destinations, index.digest, plan.push, seconds_since(started)};
+    report.platforms = listed;
+    if (plan.skip_if_exists) {
+        auto held = destination.holds_index_of(children);
+        if (!held) return held.error();
+        auto existing = *held ? destination.existing_digest() : std::optional<std::string>();
+        if (!existing) return existing.error();
+        if (*existing) {
+            fmt::print(edges.log, "kaniko: skip-if-exists: every tag already holds an index of these images ({}); "
+                                  "not pushing it again\n",
+                       **existing);
+            report.digest = **existing;
+            report.skipped = true;
+            if (auto reported = report_success(plan, edges, report); !reported) return reported.error();
+            return 0;
+        }
+    }
+    if (plan.push) {
+        if (auto checked = unless_cancelled(edges); !checked) return checked.error();
+        fmt::print(edges.log, "--- :kaniko: Pushing the index {} ({})\n", index.digest, *media_type);
+        if (auto put = destination.put(index); !put) return put.error();
+        if (plan.verify) {
+            if (auto verified = destination.verify(index.digest, "the helper"); !verified) return verified.error();
+            fmt::print(edges.log, "kaniko: verified: every tag points to {}\n", index.digest);
+        }
+    }
     if (auto reported = report_success(plan, edges, report); !reported) return reported.error();
     return 0;
+}
+
+// `platforms`: each platform built in turn on this agent, then their index. A cancel between two
+// builds starts nothing further.
+Expected<int> build_platforms(const BuildPlan& plan, const BuildEnvironment& edges, Clock::time_point started) {
+    std::vector<std::string> digests;
+    for (const auto& build : plan.platform_builds) {
+        if (auto checked = unless_cancelled(edges); !checked) return checked.error();
+        auto built = build_planned(build, edges, started, false);
+        if (!built) return built.error();
+        if (built->exit_code != 0) return built->exit_code;
+        digests.push_back(built->digest);
+    }
+    if (auto checked = unless_cancelled(edges); !checked) return checked.error();
+    if (!plan.push) {
+        fmt::print(edges.log, "kaniko: built every platform; push: false, so there is no index to put together\n");
+        return 0;
+    }
+    return push_index(plan, edges, started, digests);
+}
+
+Expected<int> run_planned(const BuildPlan& plan, const BuildEnvironment& edges, Clock::time_point started) {
+    if (is_index_only(plan)) return push_index(plan, edges, started);
+    if (!plan.platform_builds.empty()) return build_platforms(plan, edges, started);
+    auto built = build_planned(plan, edges, started);
+    if (!built) return built.error();
+    return built->exit_code;
 }
 
 }  // namespace
@@ -306,7 +438,7 @@ Expected<int> run_build(const BuildEnvironment& edges) {
     const auto started = std::chrono::steady_clock::now();
     auto plan = load_plan(edges.env, edges.checkout_dir);
     if (!plan) return plan.error();
-    auto result = build_planned(*plan, edges, started);
+    auto result = run_planned(*plan, edges, started);
     // Whatever stopped the build goes into its annotation too, unless the job is being cancelled
     // (128 + signal) and the agent has better things to do.
     if (!result && result.error().exit_code < 128) {

@@ -57,8 +57,8 @@ Status protect(const BuildEnvironment& edges, LogRelay& relay, const std::vector
 
 Expected<std::unique_ptr<CredentialSession>> CredentialSession::open(const BuildPlan& plan,
                                                                      const BuildEnvironment& edges, LogRelay& relay,
-                                                                     const std::string& private_dir) {
-    std::unique_ptr<CredentialSession> session(new CredentialSession(plan, edges, relay));
+                                                                     const std::string& private_dir, For use) {
+    std::unique_ptr<CredentialSession> session(new CredentialSession(plan, edges, relay, use));
     if (auto issued = session->issue(private_dir); !issued) return issued.error();
     return session;
 }
@@ -77,7 +77,7 @@ std::string CredentialSession::config_path() const { return *m_config_dir + "/co
 Status CredentialSession::issue(const std::string& private_dir) {
     if (m_plan.auth == Auth::none) return Ok{};
     if (m_plan.auth == Auth::docker_config) return use_docker_config(private_dir);
-    const bool local = m_plan.executor == ExecutorKind::local;
+    const bool local = m_plan.executor == ExecutorKind::local && m_use == For::executor;
     if (local) {
         m_config_dir = m_plan.local_docker_config_dir;
         std::error_code ec;
@@ -94,8 +94,8 @@ Status CredentialSession::issue(const std::string& private_dir) {
             }
             if (auto kept = protect(m_edges, m_relay, secrets_in_docker_config(*m_replaced)); !kept) return kept;
         }
-    } else if (auto made = make_mount_dir(private_dir); !made) {
-        return made;
+    } else if (m_use == For::executor) {
+        if (auto made = make_mount_dir(private_dir); !made) return made;
     }
     fmt::print(m_edges.log, "kaniko: requesting an OIDC token for {} (lifetime {}s)\n", m_plan.oidc_audience,
                m_plan.oidc_lifetime);
@@ -103,6 +103,10 @@ Status CredentialSession::issue(const std::string& private_dir) {
     if (!token) return token.error();
     if (auto kept = protect(m_edges, m_relay, {{*token, std::string(k_oidc_username)}}); !kept) return kept;
     m_wrote_local = local;
+    if (m_use == For::helper) {
+        remember_token(*token);
+        return Ok{};
+    }
     return write_token(*token);
 }
 
@@ -113,11 +117,12 @@ Status CredentialSession::use_docker_config(const std::string& private_dir) {
     // The executor can print what it reads; what the plugin hands it is masked like a token.
     if (auto kept = protect(m_edges, m_relay, secrets_in_docker_config(*text)); !kept) return kept;
     // The local executor reads the file where it is; a container gets a private copy mounted.
-    if (m_plan.executor == ExecutorKind::docker) {
+    if (m_plan.executor == ExecutorKind::docker && m_use == For::executor) {
         if (auto made = make_mount_dir(private_dir); !made) return made;
         if (auto written = write_private_file(config_path(), *text); !written) return written;
     }
-    if (!m_plan.push || !(m_plan.preflight || m_plan.skip_if_exists || m_plan.verify)) return Ok{};
+    const bool checks = m_plan.push && (m_plan.preflight || m_plan.skip_if_exists || m_plan.verify);
+    if (m_use == For::executor && !checks) return Ok{};
     auto found = login_from_docker_config(*text, registry_host(m_plan.registry), m_edges.runner);
     if (!found) return found.error();
     if (found->missing_helper) {
@@ -148,10 +153,14 @@ Status CredentialSession::write_token(const std::string& token) {
         text = std::move(*merged);
     }
     if (auto replaced = replace_private_file(config_path(), text); !replaced) return replaced;
+    remember_token(token);
+    return Ok{};
+}
+
+void CredentialSession::remember_token(const std::string& token) {
     m_tokens.push_back(token);
     m_login = BasicCredentials{std::string(k_oidc_username), token};
     m_due = std::chrono::steady_clock::now() + std::chrono::seconds(std::max(1, m_plan.oidc_lifetime * 2 / 3));
-    return Ok{};
 }
 
 Status CredentialSession::check_token() const {
@@ -173,6 +182,10 @@ void CredentialSession::refresh_if_due() {
     }
     // Masked before the executor can read it from the new config.json.
     if (!protect(m_edges, m_relay, {{*token, std::string(k_oidc_username)}})) return;
+    if (m_use == For::helper) {
+        remember_token(*token);
+        return;
+    }
     if (auto written = write_token(*token); !written) {
         fmt::print(m_edges.log, "kaniko: warning: {}\n", written.error().message);
         m_due = std::chrono::steady_clock::now() + k_refresh_retry;

@@ -28,8 +28,12 @@ Status protect(const BuildEnvironment& edges, LogRelay& relay, const std::vector
 // back the DOCKER_CONFIG config.json that was there before; a private directory goes with its TempDir.
 class CredentialSession {
 public:
+    // Whose the credentials are: the executor's (written where it reads them) and the helper's, or
+    // the helper's alone (an index step), which writes no file.
+    enum class For { executor, helper };
     static Expected<std::unique_ptr<CredentialSession>> open(const BuildPlan& plan, const BuildEnvironment& edges,
-                                                             LogRelay& relay, const std::string& private_dir);
+                                                             LogRelay& relay, const std::string& private_dir,
+                                                             For use = For::executor);
     ~CredentialSession();
     CredentialSession(const CredentialSession&) = delete;
     CredentialSession& operator=(const CredentialSession&) = delete;
@@ -49,18 +53,20 @@ public:
     void withdraw() noexcept;
 
 private:
-    CredentialSession(const BuildPlan& plan, const BuildEnvironment& edges, LogRelay& relay)
-        : m_plan(plan), m_edges(edges), m_relay(relay) {}
+    CredentialSession(const BuildPlan& plan, const BuildEnvironment& edges, LogRelay& relay, For use)
+        : m_plan(plan), m_edges(edges), m_relay(relay), m_use(use) {}
     Status issue(const std::string& private_dir);
     Status use_docker_config(const std::string& private_dir);
     Status make_mount_dir(const std::string& private_dir);
     Status write_token(const std::string& token);
+    void remember_token(const std::string& token);
     std::string config_path() const;
     void put_back() noexcept;
 
     const BuildPlan& m_plan;
     const BuildEnvironment& m_edges;
     LogRelay& m_relay;
+    For m_use;
     std::vector<std::string> m_tokens;  // every token issued for this build, the newest last
     std::optional<std::string> m_mount_dir;
     std::optional<std::string> m_config_dir;  // where config.json is written, if anywhere

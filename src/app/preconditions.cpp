@@ -117,6 +117,11 @@ Error missing_docker_config(const std::string& path) {
 }
 
 Status check_preconditions(const BuildPlan& plan, const Environment& env) {
+    // An index step reads and puts manifests itself: no build files, no executor, no secrets.
+    if (is_index_only(plan)) {
+        if (auto checked = check_certificate_files(plan); !checked) return checked;
+        return check_docker_config(plan);
+    }
     for (const auto& check : {check_build_files, check_certificate_files, check_docker_config, check_loopback}) {
         if (auto checked = check(plan); !checked) return checked;
     }

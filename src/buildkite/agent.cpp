@@ -65,6 +65,24 @@ public:
                        "meta-data set");
     }
 
+    Expected<std::optional<std::string>> get_meta_data(std::string_view key) override {
+        // `exists` tells a missing key (exit 100) from a failure; `get` alone exits 1 for both.
+        constexpr int k_missing = 100;
+        auto exists = m_runner.capture(agent_command({"buildkite-agent", "meta-data", "exists", std::string(key)}));
+        if (!exists) return exists.error();
+        if (exists->exit_code == k_missing) return std::optional<std::string>();
+        if (exists->exit_code != 0) {
+            return Error::failure(fmt::format("buildkite-agent meta-data exists {} failed (exit {})", key,
+                                              exists->exit_code));
+        }
+        auto get = m_runner.capture(agent_command({"buildkite-agent", "meta-data", "get", std::string(key)}));
+        if (!get) return get.error();
+        if (get->exit_code != 0) {
+            return Error::failure(fmt::format("buildkite-agent meta-data get {} failed (exit {})", key, get->exit_code));
+        }
+        return std::optional<std::string>(trimmed(std::move(get->output)));
+    }
+
 private:
     // The same command with the agent this helper found (on agent-stack-k8s, /workspace/buildkite-agent).
     Argv agent_command(Argv argv) const {
@@ -106,6 +124,12 @@ public:
     Status set_meta_data(std::string_view key, std::string_view value) override {
         fmt::print(m_log, "kaniko: not running under Buildkite; meta-data {} would be {}\n", key, value);
         return Ok{};
+    }
+
+    Expected<std::optional<std::string>> get_meta_data(std::string_view key) override {
+        return Error::failure(fmt::format("reading meta-data {} needs buildkite-agent, which is not on PATH; an index "
+                                          "step runs in a Buildkite build, after the steps that built its platforms",
+                                          key));
     }
 
 private:

@@ -2,6 +2,7 @@
 
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,8 @@ public:
     virtual Status redact(const std::vector<std::string>& secrets) = 0;
     virtual Status annotate(std::string_view body, AnnotationStyle style, std::string_view context) = 0;
     virtual Status set_meta_data(std::string_view key, std::string_view value) = 0;
+    // Nothing when no step of the build has set `key`.
+    virtual Expected<std::optional<std::string>> get_meta_data(std::string_view key) = 0;
 };
 
 inline constexpr std::string_view k_kubernetes_agent = "/workspace/buildkite-agent";

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "config/json_text.hpp"
+#include "registry/platform.hpp"
 #include "registry/reference.hpp"
 #include "util/chars.hpp"
 
@@ -38,6 +39,8 @@ constexpr std::array k_attributes{
     AttributeSpec{"target", AttributeKind::string, k_max_name},
     AttributeSpec{"labels", AttributeKind::list, k_max_argument},
     AttributeSpec{"platform", AttributeKind::string, k_max_name},
+    AttributeSpec{"platforms", AttributeKind::list, k_max_name},
+    AttributeSpec{"index", AttributeKind::list, k_max_name},
     AttributeSpec{"network", AttributeKind::string, k_max_name},
     AttributeSpec{"cache", AttributeKind::boolean, 0},
     AttributeSpec{"cache-repo", AttributeKind::string, k_max_reference_length},
@@ -148,6 +151,8 @@ std::string checked_text(std::string_view label, std::string_view text, std::siz
 class Attributes {
 public:
     explicit Attributes(const json::object& object) : m_object(object) {}
+
+    bool has(std::string_view name) const { return m_object.contains(name); }
 
     std::optional<std::string> string(std::string_view name) const {
         const auto* value = m_object.if_contains(name);
@@ -285,17 +290,28 @@ bool is_label(std::string_view text) {
     return equals != std::string_view::npos && !key.empty() && all_of(key, [](char c) { return !is_ascii_space(c); });
 }
 
-// os/arch[/variant], lowercase; the arch may hold an underscore (x86_64).
-bool is_platform(std::string_view text) {
-    const auto first = text.find('/');
-    const auto second = text.find('/', first == std::string_view::npos ? first : first + 1);
-    const auto os = text.substr(0, first);
-    if (first == std::string_view::npos || os.empty() || !all_of(os, is_lower_alnum)) return false;
-    const auto arch = text.substr(first + 1, second == std::string_view::npos ? second : second - first - 1);
-    if (arch.empty() || !all_of(arch, [](char c) { return is_lower_alnum(c) || c == '_'; })) return false;
-    if (second == std::string_view::npos) return true;
-    const auto variant = text.substr(second + 1);
-    return !variant.empty() && all_of(variant, is_lower_alnum);
+Platform platform_of(std::string_view attribute, std::string_view text) {
+    std::string what_is_wrong;
+    auto platform = parse_platform(text, &what_is_wrong);
+    if (!platform) fail(Error::invalid_attribute(attribute, text, fmt::format("{}, {}", what_is_wrong, k_platform_examples)));
+    return *platform;
+}
+
+// Each platform once: an index holds one child per platform.
+std::vector<Platform> platform_list(const Attributes& attributes, std::string_view attribute) {
+    const auto texts = attributes.list(attribute);
+    std::vector<Platform> platforms;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        const auto name = fmt::format("{}[{}]", attribute, i);
+        auto platform = platform_of(name, texts[i]);
+        const auto twice = std::find(platforms.begin(), platforms.end(), platform);
+        if (twice != platforms.end()) {
+            fail(Error::invalid_attribute(name, texts[i], fmt::format("is given twice (also {}[{}])", attribute,
+                                                                       twice - platforms.begin())));
+        }
+        platforms.push_back(std::move(platform));
+    }
+    return platforms;
 }
 
 // A Go duration as Kaniko reads it: one or more number-unit pairs, e.g. 1h30m or 0.5s.
@@ -467,10 +483,18 @@ Config parse(const json::object& object) {
                                           "is not a label; use KEY=VALUE, e.g. org.opencontainers.image.source=..."));
         }
     }
-    config.platform = attributes.string("platform");
-    if (config.platform && !is_platform(*config.platform)) {
-        fail(Error::invalid_attribute("platform", *config.platform,
-                                      "is not a platform; use os/arch[/variant], e.g. linux/amd64 or linux/arm64"));
+    if (const auto platform = attributes.string("platform")) config.platform = platform_of("platform", *platform);
+    config.platforms = platform_list(attributes, "platforms");
+    config.index = platform_list(attributes, "index");
+    const std::array<std::string_view, 3> forms{"platform", "platforms", "index"};
+    std::vector<std::string_view> given;
+    std::copy_if(forms.begin(), forms.end(), std::back_inserter(given),
+                 [&](std::string_view form) { return attributes.has(form); });
+    if (given.size() > 1) {
+        fail(Error::invalid_config(fmt::format(
+            "{} and {} are both set; keep one: platform builds one platform, platforms builds several here "
+            "and pushes their index, index pushes the index of platforms built by other steps",
+            given[0], given[1])));
     }
 
     config.network = attributes.string("network");

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "registry/platform.hpp"
 #include "util/error.hpp"
 
 namespace kaniko {
@@ -64,7 +65,9 @@ struct Config {
     std::vector<BuildSecret> secrets;
     std::optional<std::string> target;
     std::vector<std::string> labels;
-    std::optional<std::string> platform;
+    std::optional<Platform> platform;  // one platform's build: its tags carry the platform
+    std::vector<Platform> platforms;   // a build of each here, then their index
+    std::vector<Platform> index;       // the index of what other steps built; nothing is built
     std::optional<std::string> network;
     bool cache = true;
     std::optional<std::string> cache_repo;

@@ -134,6 +134,7 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
     auto registry = resolve_registry(config, env);
     if (!registry) return registry.error();
     plan.registry = *registry;
+    plan.image = config.image;
     plan.repository = fmt::format("{}/{}", plan.registry, config.image);
 
     std::vector<std::string> tags = config.tags;
@@ -143,6 +144,16 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
             return Error::invalid_attribute("tags", tags.back(),
                                             "was derived from BUILDKITE_COMMIT and BUILDKITE_BUILD_NUMBER and is not "
                                             "a valid tag; set tags explicitly");
+        }
+    }
+    if (config.platform) {
+        for (auto& tag : tags) {
+            tag += "-" + tag_suffix(*config.platform);
+            if (!is_valid_tag(tag)) {
+                return Error::invalid_attribute("tags", tag,
+                                                "is too long once the platform is appended; use a tag of at most "
+                                                "128 characters with the platform's suffix");
+            }
         }
     }
     for (const auto& tag : tags) plan.destinations.push_back(fmt::format("{}:{}", plan.repository, tag));
@@ -204,7 +215,7 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
     }
     if (config.target) args.push_back(fmt::format("--target={}", *config.target));
     for (const auto& label : config.labels) args.push_back(fmt::format("--label={}", label));
-    if (config.platform) args.push_back(fmt::format("--custom-platform={}", *config.platform));
+    if (config.platform) args.push_back(fmt::format("--custom-platform={}", to_string(*config.platform)));
     if (!plan.push) args.push_back("--no-push");
     for (const auto& [host_name, file] : config.registry_certificates) {
         const auto path = plan.executor == ExecutorKind::docker ? certificate_mount_path(host_name) : file;
@@ -218,7 +229,21 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
     plan.skip_if_exists = config.skip_if_exists;
     plan.verify = config.verify;
     plan.extra_args = config.extra_args;
+    plan.platform = config.platform;
+    plan.index = config.index.empty() ? config.platforms : config.index;
+    for (const auto& platform : config.platforms) {
+        auto one = config;
+        one.platforms.clear();
+        one.platform = platform;
+        auto built = make_plan(one, env, checkout_dir, host);
+        if (!built) return built.error();
+        plan.platform_builds.push_back(std::move(*built));
+    }
     return plan;
+}
+
+std::string platform_digest_key(std::string_view image, const Platform& platform) {
+    return fmt::format("kaniko-digest:{}:{}", image, to_string(platform));
 }
 
 Argv executor_command(const BuildPlan& plan, const RuntimeDirs& dirs) {

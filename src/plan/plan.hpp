@@ -31,6 +31,7 @@ struct HostFacts {
 // Everything the build will do, decided before anything runs: a plan can be printed, compared in a
 // test, or carried out, and all three see the same values.
 struct BuildPlan {
+    std::string image;       // as configured: it names the meta-data keys
     std::string registry;    // host[:port][/path]
     std::string repository;  // registry/image
     std::string api_repository;  // the repository's name in the registry API: registry path + image
@@ -63,7 +64,16 @@ struct BuildPlan {
     bool skip_if_exists = k_default_skip_if_exists;
     bool verify = k_default_verify;
     std::vector<std::string> tags;
+    std::optional<Platform> platform;  // one platform's build: each tag ends in its suffix
+    std::vector<Platform> index;       // the platforms of the index this step pushes under `tags`
+    std::vector<BuildPlan> platform_builds;  // `platforms`: the builds this step runs first, in order
 };
+
+// An index step builds nothing: its children were built by other steps.
+inline bool is_index_only(const BuildPlan& plan) { return !plan.index.empty() && plan.platform_builds.empty(); }
+
+// Where a platform's build records its digest for the index step: kaniko-digest:<image>:<platform>.
+std::string platform_digest_key(std::string_view image, const Platform& platform);
 
 // Where the executor finds the CA certificate for `host`.
 std::string certificate_mount_path(std::string_view host);

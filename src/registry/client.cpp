@@ -169,4 +169,65 @@ Expected<std::optional<std::string>> RegistryClient::manifest_digest(const std::
     return std::optional<std::string>("sha256:" + sha256_hex(body->response.body));
 }
 
+Expected<std::optional<Manifest>> RegistryClient::fetch_manifest(const std::string& repository,
+                                                               const std::string& reference) {
+    const auto url = fmt::format("{}/v2/{}/manifests/{}", base_url(), repository, reference);
+    auto get = request_for("GET", url);
+    get.headers.emplace_back(k_manifest_accept);
+    auto answer = send(get, pull_scope(repository));
+    if (!answer) return answer.error();
+    const auto status = answer->response.status;
+    if (status == 404) return std::optional<Manifest>();
+    if (refused(status)) {
+        return Error::failure(fmt::format("{}; the credentials may not pull this repository",
+                                          refusal_detail(*answer, "GET", url)));
+    }
+    if (status != 200) return Error::failure(fmt::format("GET {} answered {}", url, status));
+    auto media_type = answer->response.header("content-type");
+    // `application/vnd.oci.image.manifest.v1+json; charset=utf-8` is the same type.
+    media_type = media_type.substr(0, media_type.find(';'));
+    while (!media_type.empty() && media_type.back() == ' ') media_type.pop_back();
+    Manifest manifest{std::move(media_type), std::move(answer->response.body), {}};
+    manifest.digest = "sha256:" + sha256_hex(manifest.body);
+    if (reference.starts_with("sha256:") && manifest.digest != reference) {
+        return Error::failure(fmt::format("GET {} served a manifest whose digest is {}", url, manifest.digest));
+    }
+    return std::optional<Manifest>(std::move(manifest));
+}
+
+Expected<std::string> RegistryClient::fetch_blob(const std::string& repository, const std::string& digest) {
+    const auto url = fmt::format("{}/v2/{}/blobs/{}", base_url(), repository, digest);
+    auto answer = send(request_for("GET", url), pull_scope(repository));
+    if (!answer) return answer.error();
+    if (answer->response.status != 200) {
+        return Error::failure(refused(answer->response.status) ? refusal_detail(*answer, "GET", url)
+                                                                : fmt::format("GET {} answered {}", url,
+                                                                              answer->response.status));
+    }
+    if ("sha256:" + sha256_hex(answer->response.body) != digest) {
+        return Error::failure(fmt::format("GET {} served a blob that is not {}", url, digest));
+    }
+    return std::move(answer->response.body);
+}
+
+Status RegistryClient::put_manifest(const std::string& repository, const std::string& tag, const Manifest& manifest) {
+    const auto url = fmt::format("{}/v2/{}/manifests/{}", base_url(), repository, tag);
+    auto put = request_for("PUT", url);
+    put.headers.push_back("Content-Type: " + manifest.media_type);
+    put.headers.emplace_back("Expect:");  // a manifest is small: no round trip for 100-continue
+    put.body = manifest.body;
+    auto answer = send(put, push_scope(repository));
+    if (!answer) return answer.error();
+    const auto status = answer->response.status;
+    if (status == 201 || status == 200) return Ok{};
+    if (refused(status)) {
+        return Error::failure(fmt::format("{}; the credentials may not push to this repository",
+                                          refusal_detail(*answer, "PUT", url)));
+    }
+    // The registry says why in its body ({"errors":[{"code":"MANIFEST_BLOB_UNKNOWN",...}]}).
+    auto said = answer->response.body.substr(0, 300);
+    std::replace(said.begin(), said.end(), '\n', ' ');
+    return Error::failure(fmt::format("PUT {} answered {}: {}", url, status, said));
+}
+
 }  // namespace kaniko

@@ -25,6 +25,14 @@ struct RegistryEndpoint {
     std::optional<std::string> ca_file;  // a registry certificate
 };
 
+// A manifest as the registry served it: its type is the Content-Type (an OCI manifest may omit its
+// own mediaType field), and its bytes are exactly those hashed and counted in an index entry.
+struct Manifest {
+    std::string media_type;
+    std::string body;
+    std::string digest;  // sha256 of body
+};
+
 // The registry's answer to credentials: not an Error, since a refusal is an expected outcome the
 // caller explains in its own words.
 struct Access {
@@ -43,6 +51,16 @@ public:
 
     // The digest `reference` (tag or digest) points to, or nothing when the registry has no such manifest.
     Expected<std::optional<std::string>> manifest_digest(const std::string& repository, const std::string& reference);
+
+    // The manifest `reference` names, or nothing when the registry has none. By digest, the bytes
+    // served must hash to it.
+    Expected<std::optional<Manifest>> fetch_manifest(const std::string& repository, const std::string& reference);
+
+    // A blob by digest (an image config), checked against the digest.
+    Expected<std::string> fetch_blob(const std::string& repository, const std::string& digest);
+
+    // Puts `manifest` under `tag`.
+    Status put_manifest(const std::string& repository, const std::string& tag, const Manifest& manifest);
 
     std::string base_url() const;
 

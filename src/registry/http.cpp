@@ -112,6 +112,14 @@ Expected<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
     if (request.method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    if (request.method != "GET" && request.method != "HEAD") {
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+    if (request.body) {
+        // libcurl sends these bytes as they are, without copying; the request outlives the transfer.
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body->data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
+    }
     if (request.basic) {
         // Credentials go to libcurl, never into the URL, so no error message can carry them.
         curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);

@@ -61,6 +61,10 @@ public:
     // Hands over stdout and stderr, merged, as they arrive. Refuses to start once the
     // job is cancelled; a cancel that comes while the child runs goes to on_signal.
     virtual Expected<Streamed> stream(const Argv& argv, const StreamHandlers& handlers) = 0;
+
+    // The cancellation signal that has arrived, or 0: for work that starts nothing through the
+    // runner (a request to the registry) and must not start after a cancel either.
+    virtual int cancel_signal() const { return 0; }
 };
 
 // The real thing, on Boost.Process. `signals` may be null when nothing should cancel a child.
@@ -70,10 +74,9 @@ public:
     Expected<Captured> capture(const Argv& argv, std::string_view input = {}, Stderr stderr_mode = Stderr::inherit,
                                OnCancel on_cancel = OnCancel::refuse) override;
     Expected<Streamed> stream(const Argv& argv, const StreamHandlers& handlers) override;
+    int cancel_signal() const override;
 
 private:
-    int cancel_signal() const;
-
     const SignalWatch* m_signals;
 };
 

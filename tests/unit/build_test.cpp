@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -7,6 +8,8 @@
 #include "app/build.hpp"
 #include "buildkite/agent.hpp"
 #include "fakes.hpp"
+#include "registry/index.hpp"
+#include "util/sha256.hpp"
 #include "util/base64.hpp"
 #include "util/files.hpp"
 
@@ -206,4 +209,130 @@ TEST_CASE("build: a token near the end of its life is replaced in the mounted co
     // Verification after the build signs in with the new token.
     CHECK(f.http.requests.back().basic->password == f.agent.tokens.back());
     CHECK(f.log.str().find("kaniko: refreshed the OIDC token in the executor's credentials") != std::string::npos);
+}
+
+namespace {
+
+constexpr auto k_index_config =
+    R"({"image":"app","registry":"r.example","auth":"none","tags":["v1","latest"],"index":["linux/amd64","linux/arm64"]})";
+
+std::string config_for(std::string_view architecture) {
+    return R"({"architecture":")" + std::string(architecture) + R"(","os":"linux","rootfs":{}})";
+}
+
+std::string manifest_with(const std::string& config) {
+    return R"({"schemaVersion":2,"config":{"digest":"sha256:)" + sha256_hex(config) + R"("},"layers":[]})";
+}
+
+HttpResponse with_body(std::string media_type, std::string body) {
+    return HttpResponse{200, {{"content-type", std::move(media_type)}}, std::move(body)};
+}
+
+// The registry's answers for reading a child: its manifest, then its config.
+void serve_child(ScriptedHttp& http, std::string_view architecture) {
+    http.answers.push_back(with_body("application/vnd.oci.image.manifest.v1+json", manifest_with(config_for(architecture))));
+    http.answers.push_back(with_body("application/octet-stream", config_for(architecture)));
+}
+
+std::string digest_of_child(std::string_view architecture) {
+    return "sha256:" + sha256_hex(manifest_with(config_for(architecture)));
+}
+
+const HttpRequest* put_request(const ScriptedHttp& http) {
+    const auto found = std::find_if(http.requests.begin(), http.requests.end(),
+                                    [](const HttpRequest& r) { return r.method == "PUT"; });
+    return found == http.requests.end() ? nullptr : &*found;
+}
+
+}  // namespace
+
+TEST_CASE("build: an index step reads each platform's digest, checks its image, puts one index", "[build][index]") {
+    Fixture f;
+    f.agent.meta_data["kaniko-digest:app:linux/amd64"] = digest_of_child("amd64");
+    f.agent.meta_data["kaniko-digest:app:linux/arm64"] = digest_of_child("arm64");
+    f.http.answers = {respond(200)};
+    serve_child(f.http, "amd64");
+    serve_child(f.http, "arm64");
+    // The registry stores what it is sent: verification finds the digest of the bytes put.
+    const auto index = render_index({{Platform{"linux", "amd64", ""}, std::string(k_oci_manifest), digest_of_child("amd64"),
+                                      manifest_with(config_for("amd64")).size()},
+                                     {Platform{"linux", "arm64", ""}, std::string(k_oci_manifest), digest_of_child("arm64"),
+                                      manifest_with(config_for("arm64")).size()}},
+                                    k_oci_index);
+    for (int tag = 0; tag < 2; ++tag) f.http.answers.push_back(respond(201));
+    for (int tag = 0; tag < 2; ++tag) f.http.answers.push_back(respond(200, {{"docker-content-digest", index.digest}}));
+    const auto code = f.build(k_index_config);
+    REQUIRE(code);
+    CHECK(*code == 0);
+    CHECK_FALSE(f.executor_ran());
+    const auto* put = put_request(f.http);
+    REQUIRE(put);
+    CHECK(put->url == "https://r.example/v2/app/manifests/v1");
+    CHECK("sha256:" + sha256_hex(*put->body) == f.agent.meta_data["kaniko-digest:app"]);
+    CHECK(f.agent.meta_data["kaniko-image:app"] == "r.example/app@" + f.agent.meta_data["kaniko-digest:app"]);
+    const auto& annotation = f.agent.annotations.at(0);
+    CHECK(annotation.starts_with("success: <h4>:kaniko: Pushed the index of <code>r.example/app</code>"));
+    CHECK(annotation.find("<li><code>linux/arm64</code> <code>" + digest_of_child("arm64") + "</code></li>") !=
+          std::string::npos);
+}
+
+TEST_CASE("build: an index step without a platform's digest pushes nothing and names the key", "[build][index]") {
+    Fixture f;
+    f.agent.meta_data["kaniko-digest:app:linux/amd64"] = digest_of_child("amd64");
+    const auto code = f.build(k_index_config);
+    REQUIRE_FALSE(code);
+    CHECK(code.error().exit_code == 1);
+    CHECK(code.error().message ==
+          "index: no linux/arm64 image: meta-data kaniko-digest:app:linux/arm64 is not set; the step that builds it "
+          "(platform: linux/arm64) failed or has not run yet; give this step depends_on with that step's key");
+    CHECK(f.http.requests.empty());
+}
+
+TEST_CASE("build: an index of a mislabelled image is refused before anything is put", "[build][index]") {
+    Fixture f;
+    f.agent.meta_data["kaniko-digest:app:linux/amd64"] = digest_of_child("amd64");
+    f.agent.meta_data["kaniko-digest:app:linux/arm64"] = digest_of_child("amd64");
+    f.http.answers = {respond(200)};
+    serve_child(f.http, "amd64");
+    serve_child(f.http, "amd64");
+    const auto code = f.build(k_index_config);
+    REQUIRE_FALSE(code);
+    CHECK(code.error().message.find("is a linux/amd64 image, not linux/arm64") != std::string::npos);
+    CHECK_FALSE(put_request(f.http));
+    CHECK(f.agent.meta_data.count("kaniko-digest:app") == 0);
+}
+
+TEST_CASE("build: a platform's build tags and records by platform", "[build][index]") {
+    Fixture f;
+    f.http.answers = {respond(200), respond(200, {{"docker-content-digest", k_digest}})};
+    const auto code = f.build(R"({"image":"app","registry":"r.example","auth":"none","tags":["v1"],"platform":"linux/arm/v7"})");
+    REQUIRE(code);
+    CHECK(f.http.requests.back().url == "https://r.example/v2/app/manifests/v1-linux-arm-v7");
+    CHECK(f.agent.meta_data["kaniko-digest:app:linux/arm/v7"] == k_digest);
+    CHECK(f.agent.meta_data["kaniko-image:app:linux/arm/v7"] == "r.example/app@" + k_digest);
+    // The unqualified keys are the index's.
+    CHECK(f.agent.meta_data.count("kaniko-digest:app") == 0);
+    CHECK(f.agent.meta_data.count("kaniko-image") == 0);
+}
+
+TEST_CASE("build: platforms builds each in turn; a cancel between two starts nothing more", "[build][index]") {
+    Fixture f;
+    int builds = 0;
+    f.runner.on_stream = [&](const Argv& argv) {
+        ++builds;
+        CHECK(std::find(argv.begin(), argv.end(), "--custom-platform=linux/amd64") != argv.end());
+        CHECK(std::find(argv.begin(), argv.end(), "--destination=r.example/app:v1-linux-amd64") != argv.end());
+        for (const auto& arg : argv) {
+            if (arg.ends_with(":/kaniko/output")) std::ofstream(arg.substr(0, arg.find(':')) + "/digest") << k_digest;
+        }
+        f.runner.cancelled = SIGTERM;
+    };
+    f.http.answers = {respond(200), respond(200, {{"docker-content-digest", k_digest}})};
+    const auto code = f.build(
+        R"({"image":"app","registry":"r.example","auth":"none","tags":["v1"],"platforms":["linux/amd64","linux/arm64"]})");
+    REQUIRE_FALSE(code);
+    CHECK(code.error().exit_code == 128 + SIGTERM);
+    CHECK(builds == 1);
+    CHECK_FALSE(put_request(f.http));
+    CHECK(f.agent.annotations.empty());
 }

@@ -53,7 +53,7 @@ TEST_CASE("config: every attribute is read", "[config]") {
     CHECK(config->build_args == std::vector<std::string>{"VERSION=1.2", "NPM_TOKEN"});
     CHECK(config->target == "runtime");
     CHECK(config->labels == std::vector<std::string>{"team=api"});
-    CHECK(config->platform == "linux/arm64");
+    CHECK(config->platform == Platform{"linux", "arm64", ""});
     CHECK(config->network == "host");
     CHECK(config->cache_repo == "ghcr.io/acme/cache");
     CHECK(config->cache_ttl == "168h");
@@ -68,6 +68,17 @@ TEST_CASE("config: every attribute is read", "[config]") {
     CHECK_FALSE(config->annotate);
     CHECK(config->helper == "/opt/helper");
     CHECK(config->helper_url == "https://mirror.example.com/kaniko/v0.2.0");
+}
+
+TEST_CASE("config: platforms and index are lists of platforms", "[config]") {
+    const auto built = parse_config(R"({"image":"app","platforms":["linux/amd64","linux/arm/v7"]})");
+    REQUIRE(built);
+    CHECK(built->platforms == std::vector<Platform>{{"linux", "amd64", ""}, {"linux", "arm", "v7"}});
+    CHECK(built->index.empty());
+    const auto index = parse_config(R"({"image":"app","index":["linux/arm64","linux/amd64"]})");
+    REQUIRE(index);
+    CHECK(index->index == std::vector<Platform>{{"linux", "arm64", ""}, {"linux", "amd64", ""}});
+    CHECK_FALSE(index->platform);
 }
 
 TEST_CASE("config: a single tag may be a string", "[config]") {
@@ -138,8 +149,21 @@ TEST_CASE("config: errors name the attribute, the value and what is allowed", "[
               "labels[0]: \"novalue\" is not a label; use KEY=VALUE, e.g. org.opencontainers.image.source=...");
         CHECK(error_of(R"({"image":"app","target":"-x"})").starts_with("target: \"-x\" is not a stage name"));
         CHECK(error_of(R"({"image":"app","platform":"arm64"})") ==
-              "platform: \"arm64\" is not a platform; use os/arch[/variant], e.g. linux/amd64 or linux/arm64");
+              "platform: \"arm64\" is not a platform; use os/arch[/variant], e.g. linux/amd64, linux/arm64 or "
+              "linux/arm/v7");
         CHECK(error_of(R"({"image":"app","network":"my net"})").starts_with("network: \"my net\" is not a Docker network"));
+    }
+    SECTION("platforms and index") {
+        CHECK(error_of(R"({"image":"app","index":["linux/amd64","linux/aarch64"]})").starts_with(
+            "index[1]: \"linux/aarch64\" names no known architecture; use one of amd64, arm64"));
+        CHECK(error_of(R"({"image":"app","platforms":["linux/arm/v7","linux/arm/v7"]})") ==
+              "platforms[1]: \"linux/arm/v7\" is given twice (also platforms[0])");
+        CHECK(error_of(R"({"image":"app","index":[]})") == "index: is an empty array; remove it or add items");
+        CHECK(error_of(R"({"image":"app","index":"linux/amd64"})").starts_with("index: "));
+        CHECK(error_of(R"({"image":"app","platform":"linux/amd64","index":["linux/arm64"]})").starts_with(
+            "platform and index are both set; keep one: platform builds one platform, platforms builds several here"));
+        CHECK(error_of(R"({"image":"app","platforms":["linux/amd64"],"index":["linux/arm64"]})").starts_with(
+            "platforms and index are both set"));
     }
     SECTION("cache") {
         CHECK(error_of(R"({"image":"app","cache-ttl":"a week"})") ==

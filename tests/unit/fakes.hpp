@@ -32,6 +32,9 @@ public:
     int executor_ticks = 0;  // on_tick calls while the "executor" runs
     std::chrono::milliseconds on_tick_delay{0};  // how long the "executor" has run at each tick
     std::function<void(const Argv&)> on_stream = [](const Argv&) {};
+    int cancelled = 0;  // the signal cancel_signal() reports
+
+    int cancel_signal() const override { return cancelled; }
 
     Expected<Captured> capture(const Argv& argv, std::string_view input, Stderr, OnCancel) override {
         calls.push_back({argv, std::string(input)});
@@ -96,6 +99,11 @@ public:
     Status set_meta_data(std::string_view key, std::string_view value) override {
         meta_data[std::string(key)] = value;
         return Ok{};
+    }
+    Expected<std::optional<std::string>> get_meta_data(std::string_view key) override {
+        const auto found = meta_data.find(std::string(key));
+        if (found == meta_data.end()) return std::optional<std::string>();
+        return std::optional<std::string>(found->second);
     }
 };
 

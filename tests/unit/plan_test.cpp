@@ -172,7 +172,7 @@ TEST_CASE("plan: build flags in order, extra-args last", "[plan]") {
                                                 "/o:/kaniko/output"});
     CHECK(Argv(image_at + 1, argv.end()) == Argv{"--dockerfile=/workspace/svc/Dockerfile.ci",
                                                   "--context=dir:///workspace/svc",
-                                                  "--destination=r.example/app:t",
+                                                  "--destination=r.example/app:t-linux-arm64",
                                                   "--verbosity=info",
                                                   "--log-timestamp",
                                                   "--cache=true",

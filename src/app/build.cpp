@@ -68,7 +68,7 @@ void annotate_or_warn(const BuildPlan& plan, const BuildEnvironment& edges, cons
 
 // What a build tells later steps. A platform's build qualifies every key with its platform: the
 // steps of one index share the build's meta-data, and the unqualified keys belong to the index.
-std::vector<std::pair<std::string, std::string>> meta_data_of(const BuildPlan& plan, const std::string& digest) {
+Agent::MetaData meta_data_of(const BuildPlan& plan, const std::string& digest) {
     const auto pinned = fmt::format("{}@{}", plan.repository, digest);
     std::string tags;
     for (const auto& destination : plan.destinations) tags += (tags.empty() ? "" : "\n") + destination;
@@ -88,9 +88,7 @@ std::vector<std::pair<std::string, std::string>> meta_data_of(const BuildPlan& p
 Status report_success(const BuildPlan& plan, const BuildEnvironment& edges, const SuccessReport& report,
                       bool annotate_success = true) {
     if (report.pushed) {
-        for (const auto& [key, value] : meta_data_of(plan, report.digest)) {
-            if (auto set = edges.agent.set_meta_data(key, value); !set) return set.error();
-        }
+        if (auto set = edges.agent.set_meta_data(meta_data_of(plan, report.digest)); !set) return set.error();
         fmt::print(edges.log, "kaniko: pushed {}{}@{}\n", report.platforms.empty() ? "" : "the index ", plan.repository,
                    report.digest);
     } else {
@@ -324,19 +322,21 @@ Status unless_cancelled(const BuildEnvironment& edges) {
 Expected<std::vector<std::string>> platform_digests(const BuildPlan& plan, const BuildEnvironment& edges,
                                                     const std::vector<std::string>& built) {
     if (!built.empty()) return built;
+    std::vector<std::string> keys;
+    for (const auto& platform : plan.index) keys.push_back(platform_digest_key(plan.image, platform));
+    auto values = edges.agent.get_meta_data(keys);
+    if (!values) return values.error();
     std::vector<std::string> digests;
-    for (const auto& platform : plan.index) {
-        const auto key = platform_digest_key(plan.image, platform);
-        auto digest = edges.agent.get_meta_data(key);
-        if (!digest) return digest.error();
-        if (!*digest || !is_valid_digest(**digest)) {
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        const auto& digest = (*values)[i];
+        if (!digest || !is_valid_digest(*digest)) {
+            const auto platform = to_string(plan.index[i]);
             return Error::failure(fmt::format(
                 "index: no {} image: meta-data {} is {}; the step that builds it (platform: {}) failed or has not run "
                 "yet; give this step depends_on with that step's key",
-                to_string(platform), key, *digest ? fmt::format("{}, not a digest", quote_value(**digest)) : "not set",
-                to_string(platform)));
+                platform, keys[i], digest ? fmt::format("{}, not a digest", quote_value(*digest)) : "not set", platform));
         }
-        digests.push_back(std::move(**digest));
+        digests.push_back(*digest);
     }
     return digests;
 }
@@ -395,11 +395,8 @@ Expected<int> push_index(const BuildPlan& plan, const BuildEnvironment& edges, C
     if (plan.push) {
         if (auto checked = unless_cancelled(edges); !checked) return checked.error();
         fmt::print(edges.log, "--- :kaniko: Pushing the index {} ({})\n", index.digest, *media_type);
-        if (auto put = destination.put(index); !put) return put.error();
-        if (plan.verify) {
-            if (auto verified = destination.verify(index.digest, "the helper"); !verified) return verified.error();
-            fmt::print(edges.log, "kaniko: verified: every tag points to {}\n", index.digest);
-        }
+        if (auto put = destination.put(index, plan.verify); !put) return put.error();
+        if (plan.verify) fmt::print(edges.log, "kaniko: verified: every tag points to {}\n", index.digest);
     }
     if (auto reported = report_success(plan, edges, report); !reported) return reported.error();
     return 0;

@@ -44,15 +44,19 @@ Status put_back_file(const std::string& target, const std::optional<std::string>
     return Ok{};
 }
 
-}  // namespace
-
-Status protect(const BuildEnvironment& edges, LogRelay& relay, const std::vector<Secret>& secrets) {
+std::vector<std::string> forms_of(const std::vector<Secret>& secrets) {
     std::vector<std::string> forms;
     for (const auto& secret : secrets) {
         auto more = secret_forms(secret);
         forms.insert(forms.end(), more.begin(), more.end());
     }
-    return edges.agent.redact(relay.mask(forms));
+    return forms;
+}
+
+}  // namespace
+
+Status protect(const BuildEnvironment& edges, LogRelay& relay, const std::vector<Secret>& secrets) {
+    return edges.agent.redact(relay.mask(forms_of(secrets)));
 }
 
 Expected<std::unique_ptr<CredentialSession>> CredentialSession::open(const BuildPlan& plan,
@@ -64,6 +68,14 @@ Expected<std::unique_ptr<CredentialSession>> CredentialSession::open(const Build
 }
 
 CredentialSession::~CredentialSession() { put_back(); }
+
+// The agent's redactor is for what runs beside the helper and could print a secret. Credentials for
+// the helper alone reach no other process, and what the helper prints never holds them.
+Status CredentialSession::keep_secret(const std::vector<Secret>& secrets) {
+    if (m_use == For::executor) return protect(m_edges, m_relay, secrets);
+    m_relay.mask(forms_of(secrets));
+    return Ok{};
+}
 
 // The private directory that holds config.json for `docker run` to mount read-only.
 Status CredentialSession::make_mount_dir(const std::string& private_dir) {
@@ -92,7 +104,7 @@ Status CredentialSession::issue(const std::string& private_dir) {
                 !recorded) {
                 return recorded;
             }
-            if (auto kept = protect(m_edges, m_relay, secrets_in_docker_config(*m_replaced)); !kept) return kept;
+            if (auto kept = keep_secret(secrets_in_docker_config(*m_replaced)); !kept) return kept;
         }
     } else if (m_use == For::executor) {
         if (auto made = make_mount_dir(private_dir); !made) return made;
@@ -101,7 +113,7 @@ Status CredentialSession::issue(const std::string& private_dir) {
                m_plan.oidc_lifetime);
     auto token = m_edges.agent.request_token(m_plan.oidc_audience, m_plan.oidc_lifetime);
     if (!token) return token.error();
-    if (auto kept = protect(m_edges, m_relay, {{*token, std::string(k_oidc_username)}}); !kept) return kept;
+    if (auto kept = keep_secret({{*token, std::string(k_oidc_username)}}); !kept) return kept;
     m_wrote_local = local;
     if (m_use == For::helper) {
         remember_token(*token);
@@ -115,7 +127,7 @@ Status CredentialSession::use_docker_config(const std::string& private_dir) {
     if (!text) return missing_docker_config(m_plan.docker_config_source);
     fmt::print(m_edges.log, "kaniko: using the Docker config {}\n", m_plan.docker_config_source);
     // The executor can print what it reads; what the plugin hands it is masked like a token.
-    if (auto kept = protect(m_edges, m_relay, secrets_in_docker_config(*text)); !kept) return kept;
+    if (auto kept = keep_secret(secrets_in_docker_config(*text)); !kept) return kept;
     // The local executor reads the file where it is; a container gets a private copy mounted.
     if (m_plan.executor == ExecutorKind::docker && m_use == For::executor) {
         if (auto made = make_mount_dir(private_dir); !made) return made;
@@ -134,7 +146,7 @@ Status CredentialSession::use_docker_config(const std::string& private_dir) {
         m_registry_checks = false;
     }
     if (found->login) {
-        if (auto kept = protect(m_edges, m_relay, {{found->login->password, found->login->username}}); !kept) {
+        if (auto kept = keep_secret({{found->login->password, found->login->username}}); !kept) {
             return kept;
         }
     }
@@ -181,7 +193,7 @@ void CredentialSession::refresh_if_due() {
         return;
     }
     // Masked before the executor can read it from the new config.json.
-    if (!protect(m_edges, m_relay, {{*token, std::string(k_oidc_username)}})) return;
+    if (!keep_secret({{*token, std::string(k_oidc_username)}})) return;
     if (m_use == For::helper) {
         remember_token(*token);
         return;

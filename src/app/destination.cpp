@@ -48,20 +48,29 @@ Expected<std::optional<std::string>> Destination::existing_digest() {
     return common;
 }
 
+Status Destination::verify_tag(std::size_t tag, const std::string& digest, std::string_view pushed_by,
+                               std::optional<std::string> answered) {
+    if (!answered) {
+        auto found = m_client->manifest_digest(m_plan.api_repository, m_plan.tags[tag]);
+        if (!found) return Error::failure(fmt::format("verification: {}", found.error().message));
+        answered = std::move(*found);
+    }
+    if (!answered) {
+        return Error::failure(fmt::format("verification: {} is not in the registry after the push ({} "
+                                          "reported {}); check the log for push errors",
+                                          m_plan.destinations[tag], pushed_by, digest));
+    }
+    if (*answered != digest) {
+        return Error::failure(fmt::format("verification: {} points to {}, not to {} that {} pushed; "
+                                          "another build may have pushed the same tag",
+                                          m_plan.destinations[tag], *answered, digest, pushed_by));
+    }
+    return Ok{};
+}
+
 Status Destination::verify(const std::string& digest, std::string_view pushed_by) {
     for (std::size_t i = 0; i < m_plan.tags.size(); ++i) {
-        auto found = m_client->manifest_digest(m_plan.api_repository, m_plan.tags[i]);
-        if (!found) return Error::failure(fmt::format("verification: {}", found.error().message));
-        if (!*found) {
-            return Error::failure(fmt::format("verification: {} is not in the registry after the push ({} "
-                                              "reported {}); check the log for push errors",
-                                              m_plan.destinations[i], pushed_by, digest));
-        }
-        if (**found != digest) {
-            return Error::failure(fmt::format("verification: {} points to {}, not to {} that {} pushed; "
-                                              "another build may have pushed the same tag",
-                                              m_plan.destinations[i], **found, digest, pushed_by));
-        }
+        if (auto verified = verify_tag(i, digest, pushed_by); !verified) return verified;
     }
     return Ok{};
 }
@@ -98,11 +107,12 @@ Expected<bool> Destination::holds_index_of(const std::vector<IndexChild>& childr
     return true;
 }
 
-Status Destination::put(const Manifest& index) {
-    for (const auto& tag : m_plan.tags) {
-        if (auto put = m_client->put_manifest(m_plan.api_repository, tag, index); !put) {
-            return Error::failure(fmt::format("index: {}", put.error().message));
-        }
+Status Destination::put(const Manifest& index, bool verify) {
+    for (std::size_t i = 0; i < m_plan.tags.size(); ++i) {
+        auto stored = m_client->put_manifest(m_plan.api_repository, m_plan.tags[i], index);
+        if (!stored) return Error::failure(fmt::format("index: {}", stored.error().message));
+        if (!verify) continue;
+        if (auto verified = verify_tag(i, index.digest, "the helper", *stored); !verified) return verified;
     }
     return Ok{};
 }

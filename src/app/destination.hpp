@@ -37,10 +37,14 @@ public:
     Expected<IndexChild> child(const Platform& platform, const std::string& digest, std::string_view key);
     // Whether every tag already holds an index of exactly `children`.
     Expected<bool> holds_index_of(const std::vector<IndexChild>& children);
-    // Puts `index` under every tag.
-    Status put(const Manifest& index);
+    // Puts `index` under every tag. With `verify`, each tag must then hold it: the digest the registry
+    // answered the PUT with, or, where it names none, the one it answers a HEAD with.
+    Status put(const Manifest& index, bool verify);
 
 private:
+    Status verify_tag(std::size_t tag, const std::string& digest, std::string_view pushed_by,
+                      std::optional<std::string> answered = std::nullopt);
+
     const BuildPlan& m_plan;
     std::unique_ptr<RegistryClient> m_client;
 };

@@ -60,27 +60,46 @@ public:
     }
 
     Status set_meta_data(std::string_view key, std::string_view value) override {
-        // The value goes on stdin: the command line is for names, not data.
-        return checked(m_runner.capture(agent_command({"buildkite-agent", "meta-data", "set", std::string(key)}), value),
-                       "meta-data set");
+        return set_meta_data(MetaData{{std::string(key), std::string(value)}});
+    }
+
+    // The value goes on stdin: the command line is for names, not data.
+    Status set_meta_data(const MetaData& values) override {
+        std::vector<CaptureCall> calls;
+        for (const auto& [key, value] : values) {
+            calls.push_back({agent_command({"buildkite-agent", "meta-data", "set", key}), value});
+        }
+        for (const auto& run : m_runner.capture_all(calls)) {
+            if (auto set = checked(run, "meta-data set"); !set) return set;
+        }
+        return Ok{};
     }
 
     Expected<std::optional<std::string>> get_meta_data(std::string_view key) override {
-        // `exists` tells a missing key (exit 100) from a failure; `get` alone exits 1 for both.
-        constexpr int k_missing = 100;
-        auto exists = m_runner.capture(agent_command({"buildkite-agent", "meta-data", "exists", std::string(key)}));
-        if (!exists) return exists.error();
-        if (exists->exit_code == k_missing) return std::optional<std::string>();
-        if (exists->exit_code != 0) {
-            return Error::failure(fmt::format("buildkite-agent meta-data exists {} failed (exit {})", key,
-                                              exists->exit_code));
+        auto values = get_meta_data(std::vector<std::string>{std::string(key)});
+        if (!values) return values.error();
+        return std::move(values->front());
+    }
+
+    // With --default the agent prints it for a key nobody set (the API's 404), and fails for
+    // anything else: one call per key. No step can set an empty value, so empty means unset.
+    Expected<std::vector<std::optional<std::string>>> get_meta_data(const std::vector<std::string>& keys) override {
+        std::vector<CaptureCall> calls;
+        for (const auto& key : keys) {
+            calls.push_back({agent_command({"buildkite-agent", "meta-data", "get", "--default", "", key}), {}});
         }
-        auto get = m_runner.capture(agent_command({"buildkite-agent", "meta-data", "get", std::string(key)}));
-        if (!get) return get.error();
-        if (get->exit_code != 0) {
-            return Error::failure(fmt::format("buildkite-agent meta-data get {} failed (exit {})", key, get->exit_code));
+        auto runs = m_runner.capture_all(calls);
+        std::vector<std::optional<std::string>> values;
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            if (!runs[i]) return runs[i].error();
+            if (runs[i]->exit_code != 0) {
+                return Error::failure(fmt::format("buildkite-agent meta-data get {} failed (exit {})", keys[i],
+                                                  runs[i]->exit_code));
+            }
+            auto value = trimmed(std::move(runs[i]->output));
+            values.push_back(value.empty() ? std::nullopt : std::optional<std::string>(std::move(value)));
         }
-        return std::optional<std::string>(trimmed(std::move(get->output)));
+        return values;
     }
 
 private:
@@ -105,6 +124,8 @@ private:
 
 class LocalAgent final : public Agent {
 public:
+    using Agent::get_meta_data;
+    using Agent::set_meta_data;
     explicit LocalAgent(std::ostream& log) : m_log(log) {}
 
     Expected<std::string> request_token(std::string_view, int) override {
@@ -137,6 +158,23 @@ private:
 };
 
 }  // namespace
+
+Status Agent::set_meta_data(const MetaData& values) {
+    for (const auto& [key, value] : values) {
+        if (auto set = set_meta_data(std::string_view(key), std::string_view(value)); !set) return set;
+    }
+    return Ok{};
+}
+
+Expected<std::vector<std::optional<std::string>>> Agent::get_meta_data(const std::vector<std::string>& keys) {
+    std::vector<std::optional<std::string>> values;
+    for (const auto& key : keys) {
+        auto value = get_meta_data(std::string_view(key));
+        if (!value) return value.error();
+        values.push_back(std::move(*value));
+    }
+    return values;
+}
 
 std::string_view to_string(AnnotationStyle style) {
     switch (style) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "util/error.hpp"
@@ -27,6 +28,12 @@ public:
     virtual Status set_meta_data(std::string_view key, std::string_view value) = 0;
     // Nothing when no step of the build has set `key`.
     virtual Expected<std::optional<std::string>> get_meta_data(std::string_view key) = 0;
+
+    // Several keys at once, for an agent that can ask for them side by side (each is a request to
+    // the Agent API); here in turn.
+    using MetaData = std::vector<std::pair<std::string, std::string>>;
+    virtual Status set_meta_data(const MetaData& values);
+    virtual Expected<std::vector<std::optional<std::string>>> get_meta_data(const std::vector<std::string>& keys);
 };
 
 inline constexpr std::string_view k_kubernetes_agent = "/workspace/buildkite-agent";

@@ -210,7 +210,8 @@ Expected<std::string> RegistryClient::fetch_blob(const std::string& repository, 
     return std::move(answer->response.body);
 }
 
-Status RegistryClient::put_manifest(const std::string& repository, const std::string& tag, const Manifest& manifest) {
+Expected<std::optional<std::string>> RegistryClient::put_manifest(const std::string& repository, const std::string& tag,
+                                                                  const Manifest& manifest) {
     const auto url = fmt::format("{}/v2/{}/manifests/{}", base_url(), repository, tag);
     auto put = request_for("PUT", url);
     put.headers.push_back("Content-Type: " + manifest.media_type);
@@ -219,7 +220,10 @@ Status RegistryClient::put_manifest(const std::string& repository, const std::st
     auto answer = send(put, push_scope(repository));
     if (!answer) return answer.error();
     const auto status = answer->response.status;
-    if (status == 201 || status == 200) return Ok{};
+    if (status == 201 || status == 200) {
+        auto stored = answer->response.header("docker-content-digest");
+        return stored.empty() ? std::optional<std::string>() : std::optional<std::string>(std::move(stored));
+    }
     if (refused(status)) {
         return Error::failure(fmt::format("{}; the credentials may not push to this repository",
                                           refusal_detail(*answer, "PUT", url)));

@@ -59,8 +59,9 @@ public:
     // A blob by digest (an image config), checked against the digest.
     Expected<std::string> fetch_blob(const std::string& repository, const std::string& digest);
 
-    // Puts `manifest` under `tag`.
-    Status put_manifest(const std::string& repository, const std::string& tag, const Manifest& manifest);
+    // Puts `manifest` under `tag`; returns the digest the registry says it stored, when it says.
+    Expected<std::optional<std::string>> put_manifest(const std::string& repository, const std::string& tag,
+                                                      const Manifest& manifest);
 
     std::string base_url() const;
 

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "util/process_table.hpp"
@@ -45,7 +46,38 @@ Expected<std::string> locate(const Argv& argv) {
 
 std::vector<std::string> arguments_of(const Argv& argv) { return {argv.begin() + 1, argv.end()}; }
 
+// Close-on-exec until the child's dup2 onto its stdin or stdout: a child started meanwhile by
+// another thread must not hold this pipe open, or the reader here never sees end of file.
+bp::pipe private_pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
+    return bp::pipe(fds[0], fds[1]);
+}
+
 }  // namespace
+
+std::vector<Expected<Captured>> ProcessRunner::capture_all(const std::vector<CaptureCall>& calls) {
+    std::vector<Expected<Captured>> results;
+    for (const auto& call : calls) results.push_back(capture(call.argv, call.input));
+    return results;
+}
+
+std::vector<Expected<Captured>> SystemProcessRunner::capture_all(const std::vector<CaptureCall>& calls) {
+    std::vector<std::optional<Expected<Captured>>> results(calls.size());
+    try {
+        std::vector<std::jthread> threads;
+        for (std::size_t i = 0; i < calls.size(); ++i) {
+            threads.emplace_back([&, i] { results[i].emplace(capture(calls[i].argv, calls[i].input)); });
+        }
+    } catch (const std::system_error&) {
+        // No thread to be had: what did not run runs here, in turn.
+    }
+    std::vector<Expected<Captured>> ordered;
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        ordered.push_back(results[i] ? std::move(*results[i]) : capture(calls[i].argv, calls[i].input));
+    }
+    return ordered;
+}
 
 std::string find_program(std::string_view program) {
     if (program.find('/') != std::string_view::npos) {
@@ -68,8 +100,8 @@ Expected<Captured> SystemProcessRunner::capture(const Argv& argv, std::string_vi
     Captured result;
     bool input_refused = false;
     try {
-        bp::pipe to_child;
-        bp::pipe from_child;
+        auto to_child = private_pipe();
+        auto from_child = private_pipe();
         auto child = stderr_mode == Stderr::discard
                          ? bp::child(*path, bp::args(arguments_of(argv)), bp::std_in < to_child,
                                      bp::std_out > from_child, bp::std_err > bp::null)
@@ -170,7 +202,7 @@ Expected<Streamed> SystemProcessRunner::stream(const Argv& argv, const StreamHan
     // its subreaper the helper keeps what it orphans among its own descendants.
     if (own_session) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     try {
-        bp::pipe output;
+        auto output = private_pipe();
         bp::child child(*path, bp::args(arguments_of(argv)), bp::std_in < bp::null, (bp::std_out & bp::std_err) > output,
                         bp::extend::on_exec_setup([own_session](auto&) {
                             if (own_session) ::setsid();

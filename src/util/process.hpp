@@ -45,6 +45,11 @@ struct StreamHandlers {
     std::function<void(int pid)> on_start = [](int) {};
 };
 
+struct CaptureCall {
+    Argv argv;
+    std::string input;
+};
+
 // Runs child processes with an explicit argv (never through a shell) and the helper's environment.
 // An interface so that tests can record what would run instead of running it.
 class ProcessRunner {
@@ -62,6 +67,10 @@ public:
     // job is cancelled; a cancel that comes while the child runs goes to on_signal.
     virtual Expected<Streamed> stream(const Argv& argv, const StreamHandlers& handlers) = 0;
 
+    // capture() of each call, all at once (they must not depend on one another), the results in
+    // the order of `calls`. Here one after the other; a runner that can runs them side by side.
+    virtual std::vector<Expected<Captured>> capture_all(const std::vector<CaptureCall>& calls);
+
     // The cancellation signal that has arrived, or 0: for work that starts nothing through the
     // runner (a request to the registry) and must not start after a cancel either.
     virtual int cancel_signal() const { return 0; }
@@ -74,6 +83,8 @@ public:
     Expected<Captured> capture(const Argv& argv, std::string_view input = {}, Stderr stderr_mode = Stderr::inherit,
                                OnCancel on_cancel = OnCancel::refuse) override;
     Expected<Streamed> stream(const Argv& argv, const StreamHandlers& handlers) override;
+    // A thread each: the agent's CLI calls are requests to the Agent API, mostly waiting.
+    std::vector<Expected<Captured>> capture_all(const std::vector<CaptureCall>& calls) override;
     int cancel_signal() const override;
 
 private:

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """A TLS proxy in front of a real registry that answers the first FAILURES requests with 500, then
-passes every request through: a registry having a bad moment.
+passes every request through: a registry having a bad moment. Each request is a line in LOG, so
+that a benchmark can count them (FAILURES 0).
 
 usage: fault_proxy.py PORT TLS_CERT TLS_KEY UPSTREAM_PORT FAILURES LOG
 """
@@ -33,7 +34,8 @@ def main():
                 return
             connection = http.client.HTTPSConnection("127.0.0.1", int(upstream_port), context=upstream_context)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
-            connection.request(self.command, self.path, headers=headers)
+            length = int(self.headers.get("Content-Length") or 0)
+            connection.request(self.command, self.path, body=self.rfile.read(length) if length else None, headers=headers)
             response = connection.getresponse()
             body = response.read()
             self.send_response(response.status)
@@ -47,6 +49,7 @@ def main():
 
         do_GET = relay
         do_HEAD = relay
+        do_PUT = relay
 
         def log_message(self, *args):
             pass

@@ -8,6 +8,7 @@
 
 load ../bats/helpers
 load ../../scripts/lib/dockerd
+load registry
 # shellcheck source=scripts/lib/pack.bash
 . "${PLUGIN_DIR}/scripts/lib/pack.bash"
 
@@ -114,7 +115,7 @@ teardown() {
 
 # The step's container as agent-stack-k8s starts it: the plugin, the checkout, the job's variables.
 container_args() {
-  echo --network none -v "${PLUGIN_COPY}:/plugin" -v "${CHECKOUT}:/workspace/build" -v "${RECORD}:/record" \
+  echo --network "${POD_NETWORK:-none}" -v "${PLUGIN_COPY}:/plugin" -v "${CHECKOUT}:/workspace/build" -v "${RECORD}:/record" \
     -w /workspace/build -e BUILDKITE=true -e "BUILDKITE_JOB_ID=${BUILDKITE_JOB_ID}" \
     -e BUILDKITE_ORGANIZATION_SLUG=acme -e "BUILDKITE_COMMIT=${BUILDKITE_COMMIT}" -e BUILDKITE_BUILD_NUMBER=42 \
     -e BUILDKITE_AGENT_JOB_API_SOCKET=/workspace/job-api.sock
@@ -285,4 +286,33 @@ executor_arg() { grep -x -- "$1" "${RECORD}/executor-args"; }
   run bash -c 'cd "$1" && "$2" plan' _ "${CHECKOUT}" "${STATIC_HELPER}"
   assert_success
   assert_line --regexp '^docker run --rm --name kaniko-'
+}
+
+@test "an index step needs no Docker and no executor: busybox sh and the static helper put the index" {
+  local services="${BATS_TEST_TMPDIR}/registry" port children="${BATS_TEST_TMPDIR}/children" arch
+  mkdir -p "${services}"
+  port="$(start_registry "${services}" none)"
+  echo '{"auths":{}}' >"${services}/auth.json"
+  mkdir -p "${services}/certs" "${RECORD}/meta-data"
+  cp "${services}/cert.pem" "${services}/certs/ca.crt"
+  cp "${services}/cert.pem" "${RECORD}/ca.pem"
+  for arch in amd64 arm64; do
+    echo "${arch}" >"${BATS_TEST_TMPDIR}/${arch}.txt"
+    "${PLUGIN_DIR}/tests/integration/oci_image.py" "${children}" "${arch}" "linux/${arch}" \
+      "${BATS_TEST_TMPDIR}/${arch}.txt=/platform.txt" >/dev/null
+    push_image "${children}" "${arch}" "${services}/auth.json" "${services}/certs" \
+      "127.0.0.1:${port}/app:v1-linux-${arch}" >"${RECORD}/meta-data/kaniko-digest:app:linux%2F${arch}"
+  done
+  CONFIG="{\"image\":\"app\",\"registry\":\"127.0.0.1:${port}\",\"auth\":\"none\",\"tags\":[\"v1\"],\"index\":[\"linux/amd64\",\"linux/arm64\"],\"registry-certificates\":{\"127.0.0.1:${port}\":\"/record/ca.pem\"}}"
+  POD_NETWORK=host run_job
+  held="$(skopeo inspect --raw --authfile "${services}/auth.json" --cert-dir "${services}/certs" \
+    "docker://127.0.0.1:${port}/app:v1" | jq -r '[.manifests[] | .platform.architecture] | join(" ")')"
+  stop_services "${services}"
+  assert_equal "${held}" "amd64 arm64"
+  assert_equal "$(cat "${RECORD}/hook-status")" 0
+  assert_file_not_exists "${RECORD}/executor-args"
+  index="$(cat "${RECORD}/meta-data/kaniko-digest:app")"
+  assert_output --partial "kaniko: pushed the index 127.0.0.1:${port}/app@${index}"
+  assert_output --partial "kaniko: verified: every tag points to ${index}"
+  grep -qx "meta-data get --default  kaniko-digest:app:linux/arm64" "${RECORD}/agent-calls"
 }

@@ -33,3 +33,11 @@ start_fault_proxy() {
   done
   return 1
 }
+
+# arm64_busybox: the path of Debian's busybox-static for arm64, unpacked once per test file from the
+# package scripts/install-deps downloads.
+arm64_busybox() {
+  local dir="${BATS_FILE_TMPDIR}/busybox-arm64"
+  [[ -x "${dir}/bin/busybox" ]] || dpkg-deb -x /var/cache/kaniko-buildkite-plugin/busybox-static-arm64.deb "${dir}"
+  echo "${dir}/bin/busybox"
+}

@@ -78,3 +78,22 @@ TEST_CASE("agent: the agent off PATH (agent-stack-k8s) is called by its path", "
     CHECK(runner.calls[0].argv.front() == "/workspace/buildkite-agent");
     CHECK(runner.calls[1].argv == Argv{"/workspace/buildkite-agent", "meta-data", "set", "kaniko-image"});
 }
+
+TEST_CASE("agent: meta-data is read with --default, so that a key no step set reads as unset", "[agent]") {
+    RecordingRunner runner;
+    runner.answer = [](const RecordingRunner::Call& call) {
+        return Captured{0, call.argv.back() == "kaniko-digest:app:linux/amd64" ? "sha256:1\n" : ""};
+    };
+    std::ostringstream log;
+    const auto agent = make_buildkite_agent(runner, log);
+    const auto values = agent->get_meta_data(std::vector<std::string>{"kaniko-digest:app:linux/amd64",
+                                                                      "kaniko-digest:app:linux/arm64"});
+    REQUIRE(values);
+    CHECK((*values)[0] == "sha256:1");
+    CHECK_FALSE((*values)[1]);
+    CHECK(runner.calls[1].argv ==
+          Argv{"buildkite-agent", "meta-data", "get", "--default", "", "kaniko-digest:app:linux/arm64"});
+    runner.answer = [](const RecordingRunner::Call&) { return Captured{1, ""}; };
+    CHECK(agent->get_meta_data(std::string_view("kaniko-digest:app")).error().message ==
+          "buildkite-agent meta-data get kaniko-digest:app failed (exit 1)");
+}

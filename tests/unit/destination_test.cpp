@@ -82,7 +82,7 @@ TEST_CASE("destination: the index is put under every tag with its media type", "
     const auto index = render_index({{Platform{"linux", "arm64", ""}, std::string(k_oci_manifest), digest_of(k_child),
                                       k_child.size()}},
                                     k_oci_index);
-    REQUIRE(destination.put(index));
+    REQUIRE(destination.put(index, false));
     REQUIRE(http.requests.size() == 2);
     CHECK(http.requests[0].method == "PUT");
     CHECK(http.requests[0].url == "https://r.example/v2/app/manifests/v1");
@@ -97,7 +97,7 @@ TEST_CASE("destination: a refused index names the registry's answer", "[destinat
     http.answers = {respond(400, {}, "{\"errors\":[{\"code\":\"MANIFEST_BLOB_UNKNOWN\"}]}\n")};
     const auto plan = plan_of(R"({"image":"app","registry":"r.example","tags":["v1"],"index":["linux/arm64"]})");
     Destination destination(plan, http, k_login);
-    const auto put = destination.put(render_index({}, k_oci_index));
+    const auto put = destination.put(render_index({}, k_oci_index), true);
     CHECK(put.error().message ==
           R"(index: PUT https://r.example/v2/app/manifests/v1 answered 400: {"errors":[{"code":"MANIFEST_BLOB_UNKNOWN"}]} )");
 }
@@ -118,4 +118,28 @@ TEST_CASE("destination: skip-if-exists asks whether every tag holds an index of 
     const auto one_missing = destination.holds_index_of(children);
     REQUIRE(one_missing);
     CHECK_FALSE(*one_missing);
+}
+
+TEST_CASE("destination: each tag is verified by the digest its PUT was answered with, else by a HEAD", "[destination]") {
+    const auto plan = plan_of(R"({"image":"app","registry":"r.example","tags":["v1","v2"],"index":["linux/arm64"]})");
+    const auto index = render_index({}, k_oci_index);
+    const std::string other = "sha256:" + std::string(64, '0');
+    SECTION("the PUT's answer") {
+        ScriptedHttp http;
+        http.answers = {respond(201, {{"docker-content-digest", index.digest}}),
+                        respond(201, {{"docker-content-digest", index.digest}})};
+        Destination destination(plan, http, k_login);
+        CHECK(destination.put(index, true));
+        CHECK(http.requests.size() == 2);
+    }
+    SECTION("a HEAD where the registry names no digest") {
+        ScriptedHttp http;
+        http.answers = {respond(201), respond(200, {{"docker-content-digest", other}})};
+        Destination destination(plan, http, k_login);
+        const auto put = destination.put(index, true);
+        REQUIRE_FALSE(put);
+        CHECK(http.requests[1].method == "HEAD");
+        CHECK(put.error().message == "verification: r.example/app:v1 points to " + other + ", not to " + index.digest +
+                                         " that the helper pushed; another build may have pushed the same tag");
+    }
 }

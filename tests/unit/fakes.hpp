@@ -71,6 +71,8 @@ public:
 // An agent that hands out a JWT for whatever audience it is told to, and remembers what it was asked.
 class FakeAgent final : public Agent {
 public:
+    using Agent::get_meta_data;
+    using Agent::set_meta_data;
     std::string issued_audience;  // empty: the audience asked for
     std::vector<std::string> tokens;
     std::function<void(int)> before_token = [](int) {};

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <fmt/format.h>
@@ -195,4 +197,28 @@ TEST_CASE("process: what ignores the cancel is killed after the grace period", "
     REQUIRE(streamed);
     CHECK(streamed->signal == SIGTERM);
     CHECK(session_left(leader).empty());
+}
+
+TEST_CASE("process: capture_all runs its calls side by side, each with its own stdin to its end", "[process]") {
+    SystemProcessRunner runner;
+    char dir_template[] = "/tmp/kaniko-capture-all-XXXXXX";
+    const std::string dir = ::mkdtemp(dir_template);
+    // The first waits until the second has started: in turn, it would give up after 10 s and fail.
+    const auto first = fmt::format(
+        "i=0; while [ ! -e {0}/second ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; [ -e {0}/second ] && cat",
+        dir);
+    const auto results = runner.capture_all({{{"sh", "-c", first}, "one"},
+                                             {{"sh", "-c", fmt::format("touch {}/second; cat", dir)}, "two"},
+                                             {{"sh", "-c", "cat; exit 4"}, "three"}});
+    std::remove((dir + "/second").c_str());
+    ::rmdir(dir.c_str());
+    REQUIRE(results.size() == 3);
+    REQUIRE(results[0]);
+    CHECK(results[0]->output == "one");
+    CHECK(results[0]->exit_code == 0);
+    REQUIRE(results[1]);
+    CHECK(results[1]->output == "two");
+    REQUIRE(results[2]);
+    CHECK(results[2]->output == "three");
+    CHECK(results[2]->exit_code == 4);
 }

@@ -6,7 +6,6 @@
 #include <cctype>
 #include <chrono>
 #include <ostream>
-#include <ranges>
 #include <vector>
 
 #include "annotation/annotation.hpp"
@@ -345,8 +344,9 @@ Expected<std::vector<std::string>> platform_digests(const BuildPlan& plan, const
 // put under every tag, verified and reported.
 Expected<int> push_index(const BuildPlan& plan, const BuildEnvironment& edges, Clock::time_point started,
                          const std::vector<std::string>& built = {}) {
-    fmt::print(edges.log, "~~~ :kaniko: Index of {} for {}\n", fmt::join(plan.destinations, ", "),
-               fmt::join(plan.index | std::views::transform([](const Platform& p) { return to_string(p); }), ", "));
+    std::vector<std::string> platforms;
+    for (const auto& platform : plan.index) platforms.push_back(to_string(platform));
+    fmt::print(edges.log, "~~~ :kaniko: Index of {} for {}\n", fmt::join(plan.destinations, ", "), fmt::join(platforms, ", "));
     if (auto checked = check_preconditions(plan, edges.env); !checked) return checked.error();
     auto digests = platform_digests(plan, edges, built);
     if (!digests) return digests.error();

@@ -141,56 +141,53 @@ Expected<Access> RegistryClient::check_access(const std::string& repository) {
     return Error::failure(fmt::format("GET {} answered {}; expected 200 from a registry's /v2/ endpoint", url, status));
 }
 
-Expected<std::optional<std::string>> RegistryClient::manifest_digest(const std::string& repository,
-                                                                     const std::string& reference) {
+Expected<std::optional<HttpResponse>> RegistryClient::read_manifest(const std::string& method,
+                                                                    const std::string& repository,
+                                                                    const std::string& reference) {
     const auto url = fmt::format("{}/v2/{}/manifests/{}", base_url(), repository, reference);
-    auto head = request_for("HEAD", url);
-    head.headers.emplace_back(k_manifest_accept);
-    auto answer = send(head, pull_scope(repository));
+    auto request = request_for(method, url);
+    request.headers.emplace_back(k_manifest_accept);
+    auto answer = send(request, pull_scope(repository));
     if (!answer) return answer.error();
     const auto status = answer->response.status;
-    if (status == 404) return std::optional<std::string>();
+    if (status == 404) return std::optional<HttpResponse>();
     if (refused(status)) {
         return Error::failure(fmt::format("{}; the credentials may not pull this repository",
-                                          refusal_detail(*answer, "HEAD", url)));
+                                          refusal_detail(*answer, method, url)));
     }
-    if (status != 200) return Error::failure(fmt::format("HEAD {} answered {}", url, status));
-    if (auto digest = answer->response.header("docker-content-digest"); !digest.empty()) {
+    if (status != 200) return Error::failure(fmt::format("{} {} answered {}", method, url, status));
+    return std::optional<HttpResponse>(std::move(answer->response));
+}
+
+Expected<std::optional<std::string>> RegistryClient::manifest_digest(const std::string& repository,
+                                                                     const std::string& reference) {
+    auto head = read_manifest("HEAD", repository, reference);
+    if (!head) return head.error();
+    if (!*head) return std::optional<std::string>();
+    if (auto digest = (*head)->header("docker-content-digest"); !digest.empty()) {
         return std::optional<std::string>(std::move(digest));
     }
     // Not every registry names the digest on HEAD; then it is the hash of the manifest as served.
-    auto get = request_for("GET", url);
-    get.headers.emplace_back(k_manifest_accept);
-    auto body = send(get, pull_scope(repository));
-    if (!body) return body.error();
-    if (body->response.status != 200) {
-        return Error::failure(fmt::format("GET {} answered {}", url, body->response.status));
-    }
-    return std::optional<std::string>("sha256:" + sha256_hex(body->response.body));
+    auto manifest = fetch_manifest(repository, reference);
+    if (!manifest) return manifest.error();
+    if (!*manifest) return std::optional<std::string>();
+    return std::optional<std::string>((*manifest)->digest);
 }
 
 Expected<std::optional<Manifest>> RegistryClient::fetch_manifest(const std::string& repository,
                                                                const std::string& reference) {
-    const auto url = fmt::format("{}/v2/{}/manifests/{}", base_url(), repository, reference);
-    auto get = request_for("GET", url);
-    get.headers.emplace_back(k_manifest_accept);
-    auto answer = send(get, pull_scope(repository));
+    auto answer = read_manifest("GET", repository, reference);
     if (!answer) return answer.error();
-    const auto status = answer->response.status;
-    if (status == 404) return std::optional<Manifest>();
-    if (refused(status)) {
-        return Error::failure(fmt::format("{}; the credentials may not pull this repository",
-                                          refusal_detail(*answer, "GET", url)));
-    }
-    if (status != 200) return Error::failure(fmt::format("GET {} answered {}", url, status));
-    auto media_type = answer->response.header("content-type");
+    if (!*answer) return std::optional<Manifest>();
+    auto media_type = (*answer)->header("content-type");
     // `application/vnd.oci.image.manifest.v1+json; charset=utf-8` is the same type.
     media_type = media_type.substr(0, media_type.find(';'));
     while (!media_type.empty() && media_type.back() == ' ') media_type.pop_back();
-    Manifest manifest{std::move(media_type), std::move(answer->response.body), {}};
+    Manifest manifest{std::move(media_type), std::move((*answer)->body), {}};
     manifest.digest = "sha256:" + sha256_hex(manifest.body);
     if (reference.starts_with("sha256:") && manifest.digest != reference) {
-        return Error::failure(fmt::format("GET {} served a manifest whose digest is {}", url, manifest.digest));
+        return Error::failure(fmt::format("GET {}/v2/{}/manifests/{} served a manifest whose digest is {}", base_url(),
+                                          repository, reference, manifest.digest));
     }
     return std::optional<Manifest>(std::move(manifest));
 }

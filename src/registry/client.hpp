@@ -73,6 +73,9 @@ public:
 
 private:
     Expected<Answer> send(const HttpRequest& request, const std::string& scope);
+    // A manifest's answer (HEAD or GET): nothing for a 404, an Error for a refusal or another status.
+    Expected<std::optional<HttpResponse>> read_manifest(const std::string& method, const std::string& repository,
+                                                        const std::string& reference);
     struct TokenOutcome {
         std::string token;
         std::optional<std::string> refusal;  // the token service refused the credentials

@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
-# Multi-arch images against the real registries (htpasswd, and token auth with OIDC): children made as
-# OCI and Docker v2 images for amd64 and arm64, the index step putting them together, and the
-# `platforms` form building a COPY-only Dockerfile for both from a two-platform busybox base. The
-# executor is the stand-in; tests/integration/kaniko-push pushes what Kaniko pushes for
-# --custom-platform. What the index holds is read back with skopeo, never with the helper.
+# Multi-arch images against the real registries (htpasswd, and token auth with OIDC): children made
+# with umoci and pushed by skopeo as OCI and Docker v2 images for amd64 and arm64, the index step
+# putting them together, and the `platforms` form building a COPY-only Dockerfile for both from a
+# two-platform busybox base. The executor is the stand-in; tests/integration/kaniko-push pushes what
+# Kaniko pushes for --custom-platform. What the index holds is read back with skopeo, never with the
+# helper.
 
 load ../bats/helpers
 load ../../scripts/lib/dockerd
@@ -18,34 +19,24 @@ setup_file() {
   start_dockerd "${DOCKERD_DIR}"
   build_stand_in_executor ghcr.io/osscontainertools/kaniko:v1.28.3
 
-  make_certificate "${SERVICES}"
-  export CERT="${SERVICES}/cert.pem"
-  mkdir -p "${SERVICES}/certs"
-  cp "${CERT}" "${SERVICES}/certs/ca.crt"
-  export REGISTRY_PASSWORD="pw-$$-${RANDOM}"
-  HTPASSWD_PORT="$(start_registry "${SERVICES}" htpasswd ci "${REGISTRY_PASSWORD}")"
-  export HTPASSWD_PORT
-  export TOKEN_AUDIENCE="https://registry.test/acme"
-  mkdir -p "${SERVICES}/token"
-  cp "${SERVICES}/cert.pem" "${SERVICES}/key.pem" "${SERVICES}/token/"
-  TOKEN_SERVICE_PORT="$(start_token_service "${SERVICES}/token" "${TOKEN_AUDIENCE}")"
-  TOKEN_PORT="$(start_registry "${SERVICES}/token" token "${TOKEN_SERVICE_PORT}")"
-  export TOKEN_SERVICE_PORT TOKEN_PORT
+  start_test_registries "${SERVICES}"
   REAL_DOCKER="$(command -v docker)"
   export REAL_DOCKER
 
-  # The children: one file each, the config naming the platform.
+  # The children: one file each, the config naming the platform; umoci has no --variant, so arm/v7's
+  # is written by oci_image.py.
   export CHILDREN="${SERVICES}/children"
-  echo amd64 >"${SERVICES}/amd64.txt"
-  echo arm64 >"${SERVICES}/arm64.txt"
-  "${PLUGIN_DIR}/tests/integration/oci_image.py" "${CHILDREN}" amd64 linux/amd64 "${SERVICES}/amd64.txt=/platform.txt" >/dev/null
-  "${PLUGIN_DIR}/tests/integration/oci_image.py" "${CHILDREN}" arm64 linux/arm64 "${SERVICES}/arm64.txt=/platform.txt" >/dev/null
-  "${PLUGIN_DIR}/tests/integration/oci_image.py" "${CHILDREN}" arm-v7 linux/arm/v7 "${SERVICES}/arm64.txt=/platform.txt" >/dev/null
+  local arch
+  for arch in amd64 arm64; do
+    make_image "${CHILDREN}" "${arch}" "${arch}"
+    umoci config --image "${CHILDREN}:${arch}" --os linux --architecture "${arch}"
+  done
+  echo arm-v7 >"${SERVICES}/arm-v7.txt"
+  "${PLUGIN_DIR}/tests/integration/oci_image.py" "${CHILDREN}" arm-v7 linux/arm/v7 "${SERVICES}/arm-v7.txt=/platform.txt" >/dev/null
 }
 
 teardown_file() {
-  stop_services "${SERVICES}/token"
-  stop_services "${SERVICES}"
+  stop_test_registries "${SERVICES}"
   stop_dockerd "${DOCKERD_DIR}"
   rm -rf "${SERVICES}"
 }

@@ -18,6 +18,30 @@ start_token_service() {
   echo "${port}"
 }
 
+# start_test_registries DIR: both real registries the integration tests push to, on one certificate:
+# htpasswd (user ci, REGISTRY_PASSWORD) on HTPASSWD_PORT, and token auth on TOKEN_PORT behind a token
+# service on TOKEN_SERVICE_PORT that accepts OIDC-style JWTs for TOKEN_AUDIENCE. Exports those and
+# CERT, with DIR/certs as skopeo's CA directory.
+start_test_registries() {
+  local dir="$1"
+  make_certificate "${dir}"
+  export CERT="${dir}/cert.pem"
+  mkdir -p "${dir}/certs" "${dir}/token"
+  cp "${CERT}" "${dir}/certs/ca.crt"
+  export REGISTRY_PASSWORD="pw-$$-${RANDOM}"
+  HTPASSWD_PORT="$(start_registry "${dir}" htpasswd ci "${REGISTRY_PASSWORD}")"
+  export TOKEN_AUDIENCE="https://registry.test/acme"
+  cp "${dir}/cert.pem" "${dir}/key.pem" "${dir}/token/"
+  TOKEN_SERVICE_PORT="$(start_token_service "${dir}/token" "${TOKEN_AUDIENCE}")"
+  TOKEN_PORT="$(start_registry "${dir}/token" token "${TOKEN_SERVICE_PORT}")"
+  export HTPASSWD_PORT TOKEN_SERVICE_PORT TOKEN_PORT
+}
+
+stop_test_registries() {
+  stop_services "$1/token"
+  stop_services "$1"
+}
+
 # start_fault_proxy DIR UPSTREAM_PORT FAILURES: 500 for the first FAILURES requests, then the registry.
 start_fault_proxy() {
   local dir="$1" port

@@ -17,20 +17,7 @@ setup_file() {
   start_dockerd "${DOCKERD_DIR}"
   build_stand_in_executor ghcr.io/osscontainertools/kaniko:v1.28.3
 
-  make_certificate "${SERVICES}"
-  export CERT="${SERVICES}/cert.pem"
-  mkdir -p "${SERVICES}/certs"
-  cp "${CERT}" "${SERVICES}/certs/ca.crt"
-  export REGISTRY_PASSWORD="pw-$$-${RANDOM}"
-  HTPASSWD_PORT="$(start_registry "${SERVICES}" htpasswd ci "${REGISTRY_PASSWORD}")"
-  export HTPASSWD_PORT
-  TOKEN_AUDIENCE="https://registry.test/acme"
-  export TOKEN_AUDIENCE
-  mkdir -p "${SERVICES}/token"
-  cp "${SERVICES}/cert.pem" "${SERVICES}/key.pem" "${SERVICES}/token/"
-  TOKEN_SERVICE_PORT="$(start_token_service "${SERVICES}/token" "${TOKEN_AUDIENCE}")"
-  TOKEN_PORT="$(start_registry "${SERVICES}/token" token "${TOKEN_SERVICE_PORT}")"
-  export TOKEN_SERVICE_PORT TOKEN_PORT
+  start_test_registries "${SERVICES}"
 
   make_image "${SERVICES}/layout" built "built by the plugin"
   make_image "${SERVICES}/layout" older "pushed before"
@@ -39,8 +26,7 @@ setup_file() {
 }
 
 teardown_file() {
-  stop_services "${SERVICES}/token"
-  stop_services "${SERVICES}"
+  stop_test_registries "${SERVICES}"
   stop_dockerd "${DOCKERD_DIR}"
   rm -rf "${SERVICES}"
 }

@@ -44,7 +44,7 @@ kaniko_helper_path() {
   [ "${1:-build}" = build ] || return 1
 
   # Why no release helper could be had, for the final error.
-  kaniko_no_download=""
+  kaniko_no_download="" kaniko_not_published=""
   case "${KANIKO_HELPER_DOWNLOAD:-true}" in
     true) kaniko_download_release || {
       kaniko_status=$?
@@ -52,6 +52,7 @@ kaniko_helper_path() {
       [ "${kaniko_status}" -eq 2 ] && return 2
       [ "${kaniko_status}" -eq 3 ] && return 1
       kaniko_no_download="the release helper could not be downloaded (above)"
+      [ "${kaniko_status}" -eq 4 ] && kaniko_not_published=1
     } ;;
     false) kaniko_no_download="downloading the release helper is off (KANIKO_HELPER_DOWNLOAD=false)" ;;
     *)
@@ -73,6 +74,8 @@ kaniko_helper_path() {
     printf '%s\n' "${kaniko_plugin_dir}/build/kaniko-buildkite-helper"
     return 0
   fi
+  # A release that is not published was said in one line, with the ways out; access is not the matter.
+  [ -z "${kaniko_not_published}" ] || return 2
   echo "kaniko: no helper on this agent: ${kaniko_no_download}, and it cannot be built (${kaniko_missing} not found). Either install a release helper and set KANIKO_HELPER to it (README, \"Pre-installing the helper\"), or let the agent download it (KANIKO_HELPER_DOWNLOAD=true, with access to $(kaniko_release_url)), or install the build tools (cmake, a C++20 compiler, Boost 1.81, fmt and libcurl headers)" >&2
   return 2
 }
@@ -124,7 +127,7 @@ kaniko_expected_sum() {
 }
 
 # Status 0: unpacked into .helper/; 1: not available (no checksum, no network, no tool); 2: helper-url
-# is not a URL; 3: the download does not match its checksum.
+# is not a URL; 3: the download does not match its checksum; 4: the server has no such release (404).
 kaniko_download_release() {
   case "$(kaniko_release_url)" in
     http://* | https://*) ;;
@@ -165,9 +168,12 @@ kaniko_locked_download() {
   kaniko_url="$(kaniko_release_url)"
   echo "~~~ :kaniko: Downloading the kaniko plugin helper ${kaniko_version} (linux-${kaniko_arch})" >&2
   echo "${kaniko_url}" >&2
-  if ! kaniko_fetch "${kaniko_url}" "${kaniko_work}/release.tar.gz"; then
+  if kaniko_fetch "${kaniko_url}" "${kaniko_work}/release.tar.gz"; then kaniko_status=0; else kaniko_status=$?; fi
+  if [ "${kaniko_status}" -ne 0 ]; then
     rm -rf "${kaniko_work}"
-    return 1
+    [ "${kaniko_status}" -ne 4 ] ||
+      echo "kaniko: ${kaniko_url} answered 404 Not Found: release ${kaniko_version} of the helper is not published there. Pre-install it with scripts/install-helper (README, \"Pre-installing the helper\"), or set helper-url to a mirror that serves $(kaniko_release_name).tar.gz" >&2
+    return "${kaniko_status}"
   fi
   kaniko_actual="$(sha256sum <"${kaniko_work}/release.tar.gz")"
   kaniko_actual="${kaniko_actual%% *}"
@@ -191,17 +197,27 @@ kaniko_locked_download() {
 }
 
 # kaniko_fetch URL FILE: three tries, each with timeouts, with curl or else wget (busybox's too).
+# Status 4: the server answered 404, which another try would not change; 1: no answer worth having.
 kaniko_fetch() {
   for kaniko_try in 1 2 3; do
     if command -v curl >/dev/null 2>&1; then
-      curl --fail --silent --show-error --location --connect-timeout 10 --max-time 300 --output "$2" "$1" && return 0
+      kaniko_code="$(curl --silent --show-error --location --connect-timeout 10 --max-time 300 --output "$2" \
+        --write-out '%{http_code}' "$1")" || kaniko_code=""
+      [ "${kaniko_code}" = 200 ] && return 0
+      [ "${kaniko_code}" = 404 ] && return 4
+      [ -z "${kaniko_code}" ] || echo "kaniko: $1 answered ${kaniko_code}" >&2
     elif command -v wget >/dev/null 2>&1; then
-      # Not wget -T: busybox 1.35's wget crashes with it (Debian 12's busybox-static).
+      # Not wget -T: busybox 1.35's wget crashes with it (Debian 12's busybox-static). Its error
+      # names the status: "server returned error: HTTP/1.1 404 Not Found" (GNU wget: "ERROR 404").
       if command -v timeout >/dev/null 2>&1; then
-        timeout 300 wget -q -O "$2" "$1" && return 0
+        kaniko_said="$(timeout 300 wget -q -O "$2" "$1" 2>&1)" && return 0
       else
-        wget -q -O "$2" "$1" && return 0
+        kaniko_said="$(wget -q -O "$2" "$1" 2>&1)" && return 0
       fi
+      case "${kaniko_said}" in
+        *" 404 "* | *" 404:"* | *"ERROR 404"*) return 4 ;;
+      esac
+      [ -z "${kaniko_said}" ] || printf '%s\n' "${kaniko_said}" >&2
     else
       echo "kaniko: neither curl nor wget is installed, so the helper cannot be downloaded" >&2
       return 1

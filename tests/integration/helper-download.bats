@@ -161,6 +161,37 @@ assert_nothing_half_done() {
   assert_nothing_half_done
 }
 
+@test "a release that is not published (404): one request, one line with the URL, the version and the ways out" {
+  export KANIKO_HELPER_URL="${RELEASE_URL%/release}/not-published"
+  run_fresh_hook command
+  assert_failure 2
+  assert_equal "$(requests)" 1
+  assert_line "kaniko: ${KANIKO_HELPER_URL}/${TARBALL} answered 404 Not Found: release ${VERSION} of the helper is not published there. Pre-install it with scripts/install-helper (README, \"Pre-installing the helper\"), or set helper-url to a mirror that serves ${TARBALL}"
+  refute_output --partial "with access to"
+  refute_output --partial "3 tries"
+  run ! executor_started
+  assert_nothing_half_done
+}
+
+@test "busybox wget's 404 is final too; a 503 is tried three times" {
+  busybox_bin="${BATS_TEST_TMPDIR}/busybox-bin"
+  mkdir -p "${busybox_bin}"
+  for applet in $(busybox --list); do ln -s /bin/busybox "${busybox_bin}/${applet}"; done
+  # shellcheck disable=SC2016 # expanded by busybox sh
+  run env -i PATH="${busybox_bin}" KANIKO_HELPER_URL="${RELEASE_URL%/release}/not-published" FRESH="${FRESH}" \
+    /bin/busybox sh -c 'kaniko_plugin_dir="${FRESH}"; . "${FRESH}/lib/helper.sh"; kaniko_helper_path build'
+  assert_failure 2
+  assert_equal "$(requests)" 1
+  assert_line --partial "answered 404 Not Found: release ${VERSION} of the helper is not published there"
+  : >"${SERVICES}/requests"
+  export KANIKO_HELPER_URL="${RELEASE_URL%/release}/unavailable"
+  run_fresh_hook command
+  assert_failure 2
+  assert_equal "$(requests)" 3
+  assert_line --partial "answered 503"
+  assert_line --partial "could not download ${KANIKO_HELPER_URL}/${TARBALL} (3 tries)"
+}
+
 @test "a server that is down, with build tools: the helper is built from source" {
   export KANIKO_HELPER_URL="${DOWN_URL}"
   export PATH="${PLUGIN_DIR}/tests/stand-ins:/usr/local/bin:/usr/bin:/bin"

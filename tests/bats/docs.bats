@@ -26,6 +26,16 @@ docs() { /usr/bin/python3 "${PLUGIN_DIR}/tests/docs/plugin_docs.py" "$@"; }
   assert_line "additionalProperties: false"
 }
 
+@test "plugin.yml has the top-level keys Buildkite's plugin tooling expects, and no others" {
+  run docs top-level
+  assert_success
+  assert_equal "$(sort <<<"${output}")" "author: a non-empty string
+configuration: dict
+description: a non-empty string
+name: a non-empty string
+requirements: 0 items"
+}
+
 @test "plugin.yml, the helper and the README name the same attributes" {
   helper="$("${KANIKO_HELPER}" attributes | sort)"
   schema="$(docs schema-attributes | sort)"

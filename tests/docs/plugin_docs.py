@@ -3,6 +3,8 @@
 
   plugin_docs.py check-schema          plugin.yml parses and its configuration is a valid JSON Schema;
                                        prints its required attributes and additionalProperties
+  plugin_docs.py top-level             plugin.yml's top-level keys as Buildkite's plugin tooling reads
+                                       them: `KEY: TYPE`, and `requirements: N items`
   plugin_docs.py schema-attributes     the attribute names plugin.yml declares, one per line
   plugin_docs.py readme-attributes     the attribute names the README's attribute table documents
   plugin_docs.py examples              every kaniko plugin configuration in the README's YAML blocks and
@@ -56,6 +58,15 @@ def main(command):
         jsonschema.Draft7Validator.check_schema(schema())
         print(f"required: {','.join(schema()['required'])}")
         print(f"additionalProperties: {str(schema()['additionalProperties']).lower()}")
+    elif command == "top-level":
+        document = yaml.safe_load((ROOT / "plugin.yml").read_text())
+        for key, value in document.items():
+            if isinstance(value, str):
+                print(f"{key}: {'a non-empty string' if value.strip() else 'an empty string'}")
+            elif isinstance(value, list):
+                print(f"{key}: {len(value)} items")
+            else:
+                print(f"{key}: {type(value).__name__}")
     elif command == "schema-attributes":
         print("\n".join(schema()["properties"]))
     elif command == "readme-attributes":

@@ -35,17 +35,56 @@ pack_helper() {
   rm -rf "${pack}"
 }
 
-# write_checksums DIST VERSION: DIST/SHA256SUMS for both architectures, and DIST/helper-checksums.txt,
-# the same lines under a header naming the version: the file a release commits at the plugin's root.
+# write_checksums DIST VERSION: DIST/SHA256SUMS for both architectures and DIST/BUILDINFO, and
+# DIST/helper-checksums.txt, the same lines under a header naming the version: the file a release
+# commits at the plugin's root.
 write_checksums() {
   local dist="$1" version="$2"
   (cd "${dist}" && sha256sum "kaniko-buildkite-helper-${version}-linux-amd64.tar.gz" \
-    "kaniko-buildkite-helper-${version}-linux-arm64.tar.gz" >SHA256SUMS)
+    "kaniko-buildkite-helper-${version}-linux-arm64.tar.gz" BUILDINFO >SHA256SUMS)
   {
     echo "# kaniko-buildkite-helper ${version}: the release's SHA256SUMS (scripts/release)."
     echo "# The hooks verify a downloaded helper against this file, never against a sum from the server."
+    echo "# BUILDINFO names what the tarballs were built from; helper-buildinfo.txt is its committed copy."
     cat "${dist}/SHA256SUMS"
   } >"${dist}/helper-checksums.txt"
+}
+
+# build_inputs BUILD_DIR ARCH CXX LD: what went into the helper that BUILD_DIR built, for BUILDINFO:
+# the compiler and the linker, then every Debian package owning a header the compiler read (ninja's
+# depfiles) or a file the linker took (the link again with --trace, into /dev/null), with its exact
+# version, one line each, sorted. Files of the source tree belong to no package and are left out.
+build_inputs() {
+  local build="$1" arch="$2" cxx="$3" ld="$4" link files
+  echo "${arch} compiler: $("${cxx}" --version | head -n 1)"
+  echo "${arch} linker: $("${ld}" --version | head -n 1)"
+  link="$(ninja -C "${build}" -t commands kaniko-buildkite-helper | tail -n 1)"
+  link="${link#: && }"
+  link="${link%% && :*}"
+  files="$(
+    ninja -C "${build}" -t deps | sed -n 's/^    \(\/.*\)/\1/p'
+    (cd "${build}" && eval "${link/ -o kaniko-buildkite-helper / -o /dev/null } -Wl,--trace") 2>/dev/null |
+      sed -E 's/^\(([^)]*)\).*/\1/' | grep '^/'
+    command -v "${cxx}" "${ld}"
+  )"
+  # dpkg knows a file by the path it installed, which a link may reach through another.
+  files="$(printf '%s\n' "${files}" | sort -u)"
+  files="$(printf '%s\n' "${files}"; printf '%s\n' "${files}" | xargs -d '\n' realpath -m)"
+  # shellcheck disable=SC2046 # one argument per file; no path holds white space
+  dpkg -S $(printf '%s\n' "${files}" | grep -v -e '^$' -e "^${build}" | sort -u) 2>/dev/null |
+    sed 's/: .*//; s/, /\n/g' | sort -u |
+    xargs dpkg-query -W -f="${arch} package: \${Package}:\${Architecture} \${Version}\n" | sort -u
+}
+
+# write_buildinfo DIST VERSION EPOCH_COMMIT LINES_FILE: DIST/BUILDINFO from build_inputs' lines.
+write_buildinfo() {
+  {
+    echo "# kaniko-buildkite-helper $2: what scripts/release built the release tarballs from."
+    echo "# To rebuild the same bytes: Debian 12 with exactly these package versions (snapshot.debian.org"
+    echo "# keeps every one), then scripts/release DIST with the commit that holds this file."
+    echo "source: $3 (the last commit to CMakeLists.txt, VERSION, LICENSE or src/)"
+    cat "$4"
+  } >"$1/BUILDINFO"
 }
 
 # fresh_copy PLUGIN_DIR DEST: the plugin as a new checkout has it: the files git knows (new ones not yet

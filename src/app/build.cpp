@@ -340,6 +340,37 @@ Expected<std::vector<std::string>> platform_digests(const BuildPlan& plan, const
     return digests;
 }
 
+// Each platform's image as the registry serves it, checked to be that platform's.
+Expected<std::vector<IndexChild>> read_children(const BuildPlan& plan, Destination& destination,
+                                                const std::vector<std::string>& digests, std::ostream& log) {
+    std::vector<IndexChild> children;
+    for (std::size_t i = 0; i < plan.index.size(); ++i) {
+        auto child = destination.child(plan.index[i], digests[i], platform_digest_key(plan.image, plan.index[i]));
+        if (!child) return child.error();
+        fmt::print(log, "kaniko: {}: {} ({}, {} bytes)\n", to_string(child->platform), child->digest, child->media_type,
+                   child->size);
+        children.push_back(std::move(*child));
+    }
+    return children;
+}
+
+// skip-if-exists for an index: the digest every tag holds, when each holds an index of exactly these.
+Expected<std::optional<std::string>> existing_index(const BuildPlan& plan, Destination& destination,
+                                                    const std::vector<IndexChild>& children) {
+    if (!plan.skip_if_exists) return std::optional<std::string>();
+    auto held = destination.holds_index_of(children);
+    if (!held) return held.error();
+    if (!*held) return std::optional<std::string>();
+    return destination.existing_digest();
+}
+
+SuccessReport index_report(const BuildPlan& plan, const Manifest& index, const std::vector<IndexChild>& children,
+                           Clock::time_point started) {
+    SuccessReport report{plan.repository, plan.destinations, index.digest, plan.push, seconds_since(started)};
+    for (const auto& child : children) report.platforms.push_back({to_string(child.platform), child.digest});
+    return report;
+}
+
 // The index step, and the last phase of a `platforms` step: each child read and checked, one index
 // put under every tag, verified and reported.
 Expected<int> push_index(const BuildPlan& plan, const BuildEnvironment& edges, Clock::time_point started,
@@ -362,37 +393,22 @@ Expected<int> push_index(const BuildPlan& plan, const BuildEnvironment& edges, C
     if (plan.preflight) {
         if (auto checked = destination.preflight(edges.log); !checked) return checked.error();
     }
-    std::vector<IndexChild> children;
-    std::vector<PlatformDigest> listed;
-    for (std::size_t i = 0; i < plan.index.size(); ++i) {
-        auto child = destination.child(plan.index[i], (*digests)[i], platform_digest_key(plan.image, plan.index[i]));
-        if (!child) return child.error();
-        fmt::print(edges.log, "kaniko: {}: {} ({}, {} bytes)\n", to_string(child->platform), child->digest,
-                   child->media_type, child->size);
-        listed.push_back({to_string(child->platform), child->digest});
-        children.push_back(std::move(*child));
-    }
-    auto media_type = index_media_type(children);
+    auto children = read_children(plan, destination, *digests, edges.log);
+    if (!children) return children.error();
+    auto media_type = index_media_type(*children);
     if (!media_type) return Error::failure(fmt::format("index: {}", media_type.error().message));
-    const auto index = render_index(children, *media_type);
-    SuccessReport report{plan.repository, plan.destinations, index.digest, plan.push, seconds_since(started)};
-    report.platforms = listed;
-    if (plan.skip_if_exists) {
-        auto held = destination.holds_index_of(children);
-        if (!held) return held.error();
-        auto existing = *held ? destination.existing_digest() : std::optional<std::string>();
-        if (!existing) return existing.error();
-        if (*existing) {
-            fmt::print(edges.log, "kaniko: skip-if-exists: every tag already holds an index of these images ({}); "
-                                  "not pushing it again\n",
-                       **existing);
-            report.digest = **existing;
-            report.skipped = true;
-            if (auto reported = report_success(plan, edges, report); !reported) return reported.error();
-            return 0;
-        }
-    }
-    if (plan.push) {
+    const auto index = render_index(*children, *media_type);
+    auto report = index_report(plan, index, *children, started);
+
+    auto existing = existing_index(plan, destination, *children);
+    if (!existing) return existing.error();
+    if (*existing) {
+        fmt::print(edges.log, "kaniko: skip-if-exists: every tag already holds an index of these images ({}); not "
+                              "pushing it again\n",
+                   **existing);
+        report.digest = **existing;
+        report.skipped = true;
+    } else if (plan.push) {
         if (auto checked = unless_cancelled(edges); !checked) return checked.error();
         fmt::print(edges.log, "--- :kaniko: Pushing the index {} ({})\n", index.digest, *media_type);
         if (auto put = destination.put(index, plan.verify); !put) return put.error();

@@ -36,6 +36,19 @@ name: a non-empty string
 requirements: 0 items"
 }
 
+@test "the plugin's pipeline tests every push as CI does, and releases a v* tag through the two scripts" {
+  run docs pipeline
+  assert_success
+  assert_line "tests|-|.ci/run|"
+  assert_line --regexp '^shellcheck\|-\|\|shellcheck#v[0-9.]+$'
+  assert_line --regexp '^lint\|-\|\|plugin-linter#v[0-9.]+$'
+  assert_line '-|build.tag =~ /^v/|scripts/release dist;scripts/publish-release "$${BUILDKITE_TAG}" dist|'
+  # Every shell file it checks exists: a renamed script is not silently skipped.
+  while read -r pattern; do
+    compgen -G "${PLUGIN_DIR}/${pattern}" >/dev/null || fail ".buildkite/pipeline.yml names ${pattern}, which matches nothing"
+  done < <(sed -n 's/^            - \(.*\)/\1/p' "${PLUGIN_DIR}/.buildkite/pipeline.yml")
+}
+
 @test "plugin.yml, the helper and the README name the same attributes" {
   helper="$("${KANIKO_HELPER}" attributes | sort)"
   schema="$(docs schema-attributes | sort)"

@@ -11,6 +11,7 @@
                                        in examples/**/pipeline.yml, validated against plugin.yml, one
                                        JSON object per line; exits 1 naming any that fail validation
   plugin_docs.py references            where each example names the plugin, and how: `WHERE: KEY`
+  plugin_docs.py pipeline              the steps of .buildkite/pipeline.yml: `KEY|IF|COMMANDS|PLUGINS`
 """
 import json
 import os
@@ -84,6 +85,13 @@ def main(command):
                     failures += 1
                 print(json.dumps(config))
         return 1 if failures else 0
+    elif command == "pipeline":
+        document = yaml.safe_load((ROOT / ".buildkite" / "pipeline.yml").read_text())
+        for step in document["steps"]:
+            commands = step.get("command", [])
+            commands = [commands] if isinstance(commands, str) else commands
+            plugins = [name for plugin in step.get("plugins", []) for name in plugin]
+            print(f"{step.get('key', '-')}|{step.get('if', '-')}|{';'.join(commands)}|{','.join(plugins)}")
     elif command == "references":
         for where, text in example_sources():
             for key, _ in plugin_entries(yaml.safe_load(os.path.expandvars(text))):

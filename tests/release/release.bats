@@ -69,7 +69,33 @@ teardown_file() { rm -rf "${DIST1}" "${DIST2}" "${UNPACKED}" "${DIST1}.log" "${D
   assert_line --partial "ok 3 in an empty root it asks a TLS registry for a digest"
 }
 
+@test "BUILDINFO names each helper's compiler, linker and packages, and SHA256SUMS its sum" {
+  for arch in amd64 arm64; do
+    grep -q "^${arch} compiler: " "${DIST1}/BUILDINFO"
+    grep -q "^${arch} linker: GNU ld" "${DIST1}/BUILDINFO"
+    grep -qE "^${arch} package: libcurl4-openssl-dev:${arch} [0-9]" "${DIST1}/BUILDINFO"
+    grep -qE "^${arch} package: libssl-dev:${arch} [0-9]" "${DIST1}/BUILDINFO"
+  done
+  grep -q "^arm64 package: libboost-json1.81-dev:arm64 " "${DIST1}/BUILDINFO"
+  grep -qE "^[0-9a-f]{64}  BUILDINFO$" "${DIST1}/SHA256SUMS"
+}
+
+# moved_packages COMMITTED BUILT: each package whose version differs, as "name: old -> new".
+moved_packages() {
+  join -a 1 -a 2 -e none -o 0,1.2,2.2 <(sed -n 's/^\([a-z0-9]*\) package: \([^ ]*\) \(.*\)/\1\/\2 \3/p' "$1" | sort) \
+    <(sed -n 's/^\([a-z0-9]*\) package: \([^ ]*\) \(.*\)/\1\/\2 \3/p' "$2" | sort) |
+    awk '$2 != $3 { printf "%s: %s -> %s\n", $1, $2, $3 }'
+}
+
 @test "helper-checksums.txt at the root is what this commit releases, ready to tag" {
+  # The sums are only comparable with a build from the same inputs: one from other package versions
+  # gives other bytes, and a release is rebuilt on purpose, never by accident.
+  moved="$(moved_packages "${PLUGIN_DIR}/helper-buildinfo.txt" "${DIST1}/BUILDINFO")"
+  [[ -z "${moved}" ]] || fail "this machine's packages are not those the release was built from (helper-buildinfo.txt):
+${moved}
+Install those versions to check the release, or rebuild it on purpose: scripts/release, then commit dist/helper-checksums.txt and dist/BUILDINFO as helper-buildinfo.txt"
+  diff "${DIST1}/BUILDINFO" "${PLUGIN_DIR}/helper-buildinfo.txt" ||
+    fail "helper-buildinfo.txt is stale: copy dist/BUILDINFO from scripts/release to it and commit it"
   diff "${DIST1}/helper-checksums.txt" "${PLUGIN_DIR}/helper-checksums.txt" ||
     fail "helper-checksums.txt is stale: copy dist/helper-checksums.txt from scripts/release and commit it"
 }

@@ -96,13 +96,17 @@ requirements: 0 items"
   assert_output --partial "README.md yaml block 1: Additional properties are not allowed ('colour' was unexpected)"
 }
 
-@test "helper-checksums.txt gives a sha256 for each release helper of VERSION" {
+@test "helper-checksums.txt gives a sha256 for each release helper of VERSION and for helper-buildinfo.txt" {
   version="$(cat "${PLUGIN_DIR}/VERSION")"
   for arch in amd64 arm64; do
     run grep -cE "^[0-9a-f]{64}  kaniko-buildkite-helper-${version}-linux-${arch}\.tar\.gz$" "${PLUGIN_DIR}/helper-checksums.txt"
     assert_output 1
   done
   grep -q "^# kaniko-buildkite-helper ${version}:" "${PLUGIN_DIR}/helper-checksums.txt"
+  # The committed BUILDINFO is the one the release published.
+  assert_equal "$(awk '$2 == "BUILDINFO" { print $1 }' "${PLUGIN_DIR}/helper-checksums.txt")" \
+    "$(sha256sum <"${PLUGIN_DIR}/helper-buildinfo.txt" | cut -d' ' -f1)"
+  grep -q "^# kaniko-buildkite-helper ${version}: what scripts/release built" "${PLUGIN_DIR}/helper-buildinfo.txt"
 }
 
 @test "the hooks and their library are POSIX sh" {

@@ -71,8 +71,14 @@ build_inputs() {
   files="$(printf '%s\n' "${files}" | sort -u)"
   files="$(printf '%s\n' "${files}"; printf '%s\n' "${files}" | xargs -d '\n' realpath -m)"
   # shellcheck disable=SC2046 # one argument per file; no path holds white space
-  dpkg -S $(printf '%s\n' "${files}" | grep -v -e '^$' -e "^${build}" | sort -u) 2>/dev/null |
-    sed 's/: .*//; s/, /\n/g' | sort -u |
+  # dpkg -S fails for the paths it does not know, and prints the ones it does.
+  # A header that two architectures' packages share (Multi-Arch: same) is counted for this one's.
+  { dpkg -S $(printf '%s\n' "${files}" | grep -v -e '^$' -e "^${build}" | sort -u) 2>/dev/null || true; } |
+    sed 's/: \/.*//' | awk -v arch=":${arch}" '{
+      n = split($0, owners, ", "); own = ""
+      for (i = 1; i <= n; i++) if (substr(owners[i], length(owners[i]) - length(arch) + 1) == arch) own = owners[i]
+      if (own != "") print own; else for (i = 1; i <= n; i++) print owners[i]
+    }' | sort -u |
     xargs dpkg-query -W -f="${arch} package: \${Package}:\${Architecture} \${Version}\n" | sort -u
 }
 

@@ -45,7 +45,7 @@ write_checksums() {
   {
     echo "# kaniko-buildkite-helper ${version}: the release's SHA256SUMS (scripts/release)."
     echo "# The hooks verify a downloaded helper against this file, never against a sum from the server."
-    echo "# BUILDINFO names what the tarballs were built from; helper-buildinfo.txt is its committed copy."
+    echo "# The sums cover BUILDINFO too, what the tarballs were built from: helper-buildinfo.txt."
     cat "${dist}/SHA256SUMS"
   } >"${dist}/helper-checksums.txt"
 }

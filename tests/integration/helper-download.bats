@@ -81,6 +81,16 @@ run_fresh_hook() {
 
 requests() { grep -c "^GET /" "${SERVICES}/requests" || true; }
 
+# busybox_only: a PATH of busybox's applets and nothing else.
+busybox_only() {
+  local bin="${BATS_TEST_TMPDIR}/busybox-bin" applet
+  if [[ ! -d "${bin}" ]]; then
+    mkdir -p "${bin}"
+    for applet in $(busybox --list); do ln -s /bin/busybox "${bin}/${applet}"; done
+  fi
+  echo "${bin}"
+}
+
 executor_started() { grep -q '^run ' "${STAND_IN_DIR}/docker-calls"; }
 
 assert_nothing_half_done() {
@@ -174,11 +184,8 @@ assert_nothing_half_done() {
 }
 
 @test "busybox wget's 404 is final too; a 503 is tried three times" {
-  busybox_bin="${BATS_TEST_TMPDIR}/busybox-bin"
-  mkdir -p "${busybox_bin}"
-  for applet in $(busybox --list); do ln -s /bin/busybox "${busybox_bin}/${applet}"; done
   # shellcheck disable=SC2016 # expanded by busybox sh
-  run env -i PATH="${busybox_bin}" KANIKO_HELPER_URL="${RELEASE_URL%/release}/not-published" FRESH="${FRESH}" \
+  run env -i PATH="$(busybox_only)" KANIKO_HELPER_URL="${RELEASE_URL%/release}/not-published" FRESH="${FRESH}" \
     /bin/busybox sh -c 'kaniko_plugin_dir="${FRESH}"; . "${FRESH}/lib/helper.sh"; kaniko_helper_path build'
   assert_failure 2
   assert_equal "$(requests)" 1
@@ -252,11 +259,8 @@ assert_nothing_half_done() {
 }
 
 @test "under busybox sh with only busybox's tools, busybox wget downloads it" {
-  busybox_bin="${BATS_TEST_TMPDIR}/busybox-bin"
-  mkdir -p "${busybox_bin}"
-  for applet in $(busybox --list); do ln -s /bin/busybox "${busybox_bin}/${applet}"; done
   # shellcheck disable=SC2016 # expanded by busybox sh
-  run env -i PATH="${busybox_bin}" KANIKO_HELPER_URL="${RELEASE_URL}" FRESH="${FRESH}" \
+  run env -i PATH="$(busybox_only)" KANIKO_HELPER_URL="${RELEASE_URL}" FRESH="${FRESH}" \
     /bin/busybox sh -c 'kaniko_plugin_dir="${FRESH}"; . "${FRESH}/lib/helper.sh"; kaniko_helper_path build'
   assert_success
   assert_line "${UNPACKED}"

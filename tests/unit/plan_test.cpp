@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "config/config.hpp"
 #include "plan/plan.hpp"
 
@@ -323,4 +325,36 @@ TEST_CASE("plan: the hosts the executor talks to, and which are the agent's loop
     for (const auto* host : {"registry.example.com", "10.0.0.1:5000", "localhost.example.com", "ghcr.io/acme"}) {
         CHECK_FALSE(is_loopback_host(host));
     }
+}
+
+TEST_CASE("plan: a platform's build appends the platform to each tag, variant included", "[plan][platform]") {
+    const auto plan = plan_of(R"({"image":"app","registry":"r.example","tags":["v1","latest"],"platform":"linux/arm/v7"})");
+    CHECK(plan.tags == std::vector<std::string>{"v1-linux-arm-v7", "latest-linux-arm-v7"});
+    CHECK(plan.destinations == std::vector<std::string>{"r.example/app:v1-linux-arm-v7", "r.example/app:latest-linux-arm-v7"});
+    CHECK(platform_digest_key(plan.image, *plan.platform) == "kaniko-digest:app:linux/arm/v7");
+    CHECK_FALSE(is_index_only(plan));
+    // The recipe's default tag gets the suffix too.
+    CHECK(plan_of(R"({"image":"app","registry":"r.example","platform":"linux/amd64"})").tags ==
+          std::vector<std::string>{"0123456789ab-42-linux-amd64"});
+}
+
+TEST_CASE("plan: platforms plans a build of each, then their index under the plain tags", "[plan][platform]") {
+    const auto plan = plan_of(R"({"image":"app","registry":"r.example","tags":["v1"],"platforms":["linux/amd64","linux/arm64"]})");
+    CHECK(plan.tags == std::vector<std::string>{"v1"});
+    CHECK(plan.index == std::vector<Platform>{{"linux", "amd64", ""}, {"linux", "arm64", ""}});
+    REQUIRE(plan.platform_builds.size() == 2);
+    CHECK(plan.platform_builds[1].tags == std::vector<std::string>{"v1-linux-arm64"});
+    CHECK(plan.platform_builds[1].platform == Platform{"linux", "arm64", ""});
+    CHECK(std::find(plan.platform_builds[1].kaniko_args.begin(), plan.platform_builds[1].kaniko_args.end(),
+                    "--custom-platform=linux/arm64") != plan.platform_builds[1].kaniko_args.end());
+    CHECK(plan.platform_builds[1].platform_builds.empty());
+    CHECK_FALSE(is_index_only(plan));
+}
+
+TEST_CASE("plan: an index step builds nothing", "[plan][platform]") {
+    const auto plan = plan_of(R"({"image":"app","registry":"r.example","tags":["v1"],"index":["linux/amd64","linux/arm64"]})");
+    CHECK(is_index_only(plan));
+    CHECK(plan.tags == std::vector<std::string>{"v1"});
+    CHECK(plan.platform_builds.empty());
+    CHECK_FALSE(plan.platform);
 }

@@ -378,11 +378,11 @@ Expected<int> push_index(const BuildPlan& plan, const BuildEnvironment& edges, C
     std::vector<std::string> platforms;
     for (const auto& platform : plan.index) platforms.push_back(to_string(platform));
     fmt::print(edges.log, "~~~ :kaniko: Index of {} for {}\n", fmt::join(plan.destinations, ", "), fmt::join(platforms, ", "));
-    if (auto checked = check_preconditions(plan, edges.env); !checked) return checked.error();
     auto digests = platform_digests(plan, edges, built);
     if (!digests) return digests.error();
     auto relay = log_relay(edges);
-    auto session = CredentialSession::open(plan, edges, relay, edges.temp_root, CredentialSession::For::helper);
+    // Credentials for the helper alone are written nowhere: no private directory.
+    auto session = CredentialSession::open(plan, edges, relay, {}, CredentialSession::For::helper);
     if (!session) return session.error();
     if (auto checked = (*session)->check_token(); !checked) return checked.error();
     if (!(*session)->registry_checks()) {
@@ -438,7 +438,11 @@ Expected<int> build_platforms(const BuildPlan& plan, const BuildEnvironment& edg
 }
 
 Expected<int> run_planned(const BuildPlan& plan, const BuildEnvironment& edges, Clock::time_point started) {
-    if (is_index_only(plan)) return push_index(plan, edges, started);
+    if (is_index_only(plan)) {
+        // Each build of a `platforms` step checks the agent itself; an index step does it here.
+        if (auto checked = check_preconditions(plan, edges.env); !checked) return checked.error();
+        return push_index(plan, edges, started);
+    }
     if (!plan.platform_builds.empty()) return build_platforms(plan, edges, started);
     auto built = build_planned(plan, edges, started);
     if (!built) return built.error();

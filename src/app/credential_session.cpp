@@ -115,11 +115,7 @@ Status CredentialSession::issue(const std::string& private_dir) {
     if (!token) return token.error();
     if (auto kept = keep_secret({{*token, std::string(k_oidc_username)}}); !kept) return kept;
     m_wrote_local = local;
-    if (m_use == For::helper) {
-        remember_token(*token);
-        return Ok{};
-    }
-    return write_token(*token);
+    return use_token(*token);
 }
 
 Status CredentialSession::use_docker_config(const std::string& private_dir) {
@@ -155,24 +151,23 @@ Status CredentialSession::use_docker_config(const std::string& private_dir) {
 }
 
 // A build can outlive its token, and Kaniko reads config.json again when it pushes. So the file is
-// replaced whole (a reader sees the old or the new), never rewritten in place.
-Status CredentialSession::write_token(const std::string& token) {
-    const auto host = registry_host(m_plan.registry);
-    std::string text = render_docker_config(host, k_oidc_username, token);
-    if (m_replaced) {
-        auto merged = merge_docker_config(*m_replaced, host, k_oidc_username, token);
-        if (!merged) return merged.error();
-        text = std::move(*merged);
+// replaced whole (a reader sees the old or the new), never rewritten in place. Credentials for the
+// helper alone have no config.json.
+Status CredentialSession::use_token(const std::string& token) {
+    if (m_config_dir) {
+        const auto host = registry_host(m_plan.registry);
+        std::string text = render_docker_config(host, k_oidc_username, token);
+        if (m_replaced) {
+            auto merged = merge_docker_config(*m_replaced, host, k_oidc_username, token);
+            if (!merged) return merged.error();
+            text = std::move(*merged);
+        }
+        if (auto replaced = replace_private_file(config_path(), text); !replaced) return replaced;
     }
-    if (auto replaced = replace_private_file(config_path(), text); !replaced) return replaced;
-    remember_token(token);
-    return Ok{};
-}
-
-void CredentialSession::remember_token(const std::string& token) {
     m_tokens.push_back(token);
     m_login = BasicCredentials{std::string(k_oidc_username), token};
     m_due = std::chrono::steady_clock::now() + std::chrono::seconds(std::max(1, m_plan.oidc_lifetime * 2 / 3));
+    return Ok{};
 }
 
 Status CredentialSession::check_token() const {
@@ -194,11 +189,7 @@ void CredentialSession::refresh_if_due() {
     }
     // Masked before the executor can read it from the new config.json.
     if (!keep_secret({{*token, std::string(k_oidc_username)}})) return;
-    if (m_use == For::helper) {
-        remember_token(*token);
-        return;
-    }
-    if (auto written = write_token(*token); !written) {
+    if (auto written = use_token(*token); !written) {
         fmt::print(m_edges.log, "kaniko: warning: {}\n", written.error().message);
         m_due = std::chrono::steady_clock::now() + k_refresh_retry;
         return;

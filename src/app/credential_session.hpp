@@ -59,8 +59,7 @@ private:
     Status use_docker_config(const std::string& private_dir);
     Status make_mount_dir(const std::string& private_dir);
     Status keep_secret(const std::vector<Secret>& secrets);
-    Status write_token(const std::string& token);
-    void remember_token(const std::string& token);
+    Status use_token(const std::string& token);
     std::string config_path() const;
     void put_back() noexcept;
 

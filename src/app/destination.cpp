@@ -48,29 +48,33 @@ Expected<std::optional<std::string>> Destination::existing_digest() {
     return common;
 }
 
-Status Destination::verify_tag(std::size_t tag, const std::string& digest, std::string_view pushed_by,
-                               std::optional<std::string> answered) {
-    if (!answered) {
-        auto found = m_client->manifest_digest(m_plan.api_repository, m_plan.tags[tag]);
-        if (!found) return Error::failure(fmt::format("verification: {}", found.error().message));
-        answered = std::move(*found);
-    }
-    if (!answered) {
+// What the registry said tag number `tag` holds (nothing: no such tag), against what was pushed.
+Status Destination::check_tag(std::size_t tag, const std::optional<std::string>& held, const std::string& digest,
+                              std::string_view pushed_by) const {
+    if (!held) {
         return Error::failure(fmt::format("verification: {} is not in the registry after the push ({} "
                                           "reported {}); check the log for push errors",
                                           m_plan.destinations[tag], pushed_by, digest));
     }
-    if (*answered != digest) {
+    if (*held != digest) {
         return Error::failure(fmt::format("verification: {} points to {}, not to {} that {} pushed; "
                                           "another build may have pushed the same tag",
-                                          m_plan.destinations[tag], *answered, digest, pushed_by));
+                                          m_plan.destinations[tag], *held, digest, pushed_by));
     }
     return Ok{};
 }
 
+Expected<std::optional<std::string>> Destination::held_by(std::size_t tag) {
+    auto found = m_client->manifest_digest(m_plan.api_repository, m_plan.tags[tag]);
+    if (!found) return Error::failure(fmt::format("verification: {}", found.error().message));
+    return found;
+}
+
 Status Destination::verify(const std::string& digest, std::string_view pushed_by) {
     for (std::size_t i = 0; i < m_plan.tags.size(); ++i) {
-        if (auto verified = verify_tag(i, digest, pushed_by); !verified) return verified;
+        auto held = held_by(i);
+        if (!held) return held.error();
+        if (auto checked = check_tag(i, *held, digest, pushed_by); !checked) return checked;
     }
     return Ok{};
 }
@@ -112,7 +116,10 @@ Status Destination::put(const Manifest& index, bool verify) {
         auto stored = m_client->put_manifest(m_plan.api_repository, m_plan.tags[i], index);
         if (!stored) return Error::failure(fmt::format("index: {}", stored.error().message));
         if (!verify) continue;
-        if (auto verified = verify_tag(i, index.digest, "the helper", *stored); !verified) return verified;
+        // The registry's answer to the PUT names what it stored; a HEAD asks where it does not.
+        auto held = *stored ? Expected<std::optional<std::string>>(*stored) : held_by(i);
+        if (!held) return held.error();
+        if (auto checked = check_tag(i, *held, index.digest, "the helper"); !checked) return checked;
     }
     return Ok{};
 }

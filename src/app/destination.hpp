@@ -42,8 +42,9 @@ public:
     Status put(const Manifest& index, bool verify);
 
 private:
-    Status verify_tag(std::size_t tag, const std::string& digest, std::string_view pushed_by,
-                      std::optional<std::string> answered = std::nullopt);
+    Expected<std::optional<std::string>> held_by(std::size_t tag);
+    Status check_tag(std::size_t tag, const std::optional<std::string>& held, const std::string& digest,
+                     std::string_view pushed_by) const;
 
     const BuildPlan& m_plan;
     std::unique_ptr<RegistryClient> m_client;

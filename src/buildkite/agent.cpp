@@ -59,10 +59,6 @@ public:
                        "annotate");
     }
 
-    Status set_meta_data(std::string_view key, std::string_view value) override {
-        return set_meta_data(MetaData{{std::string(key), std::string(value)}});
-    }
-
     // The value goes on stdin: the command line is for names, not data.
     Status set_meta_data(const MetaData& values) override {
         std::vector<CaptureCall> calls;
@@ -73,12 +69,6 @@ public:
             if (auto set = checked(run, "meta-data set"); !set) return set;
         }
         return Ok{};
-    }
-
-    Expected<std::optional<std::string>> get_meta_data(std::string_view key) override {
-        auto values = get_meta_data(std::vector<std::string>{std::string(key)});
-        if (!values) return values.error();
-        return std::move(values->front());
     }
 
     // With --default the agent prints it for a key nobody set (the API's 404), and fails for
@@ -124,8 +114,6 @@ private:
 
 class LocalAgent final : public Agent {
 public:
-    using Agent::get_meta_data;
-    using Agent::set_meta_data;
     explicit LocalAgent(std::ostream& log) : m_log(log) {}
 
     Expected<std::string> request_token(std::string_view, int) override {
@@ -142,15 +130,17 @@ public:
         return Ok{};
     }
 
-    Status set_meta_data(std::string_view key, std::string_view value) override {
-        fmt::print(m_log, "kaniko: not running under Buildkite; meta-data {} would be {}\n", key, value);
+    Status set_meta_data(const MetaData& values) override {
+        for (const auto& [key, value] : values) {
+            fmt::print(m_log, "kaniko: not running under Buildkite; meta-data {} would be {}\n", key, value);
+        }
         return Ok{};
     }
 
-    Expected<std::optional<std::string>> get_meta_data(std::string_view key) override {
+    Expected<std::vector<std::optional<std::string>>> get_meta_data(const std::vector<std::string>& keys) override {
         return Error::failure(fmt::format("reading meta-data {} needs buildkite-agent, which is not on PATH; an index "
                                           "step runs in a Buildkite build, after the steps that built its platforms",
-                                          key));
+                                          fmt::join(keys, ", ")));
     }
 
 private:
@@ -158,23 +148,6 @@ private:
 };
 
 }  // namespace
-
-Status Agent::set_meta_data(const MetaData& values) {
-    for (const auto& [key, value] : values) {
-        if (auto set = set_meta_data(std::string_view(key), std::string_view(value)); !set) return set;
-    }
-    return Ok{};
-}
-
-Expected<std::vector<std::optional<std::string>>> Agent::get_meta_data(const std::vector<std::string>& keys) {
-    std::vector<std::optional<std::string>> values;
-    for (const auto& key : keys) {
-        auto value = get_meta_data(std::string_view(key));
-        if (!value) return value.error();
-        values.push_back(std::move(*value));
-    }
-    return values;
-}
 
 std::string_view to_string(AnnotationStyle style) {
     switch (style) {

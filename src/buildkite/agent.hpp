@@ -25,15 +25,11 @@ public:
     // regardless. Fails only when the job is cancelled meanwhile.
     virtual Status redact(const std::vector<std::string>& secrets) = 0;
     virtual Status annotate(std::string_view body, AnnotationStyle style, std::string_view context) = 0;
-    virtual Status set_meta_data(std::string_view key, std::string_view value) = 0;
-    // Nothing when no step of the build has set `key`.
-    virtual Expected<std::optional<std::string>> get_meta_data(std::string_view key) = 0;
-
-    // Several keys at once, for an agent that can ask for them side by side (each is a request to
-    // the Agent API); here in turn.
+    // Several keys at once: each is a request to the Agent API, and they need no order.
     using MetaData = std::vector<std::pair<std::string, std::string>>;
-    virtual Status set_meta_data(const MetaData& values);
-    virtual Expected<std::vector<std::optional<std::string>>> get_meta_data(const std::vector<std::string>& keys);
+    virtual Status set_meta_data(const MetaData& values) = 0;
+    // A value per key, in their order; nothing for a key that no step of the build has set.
+    virtual Expected<std::vector<std::optional<std::string>>> get_meta_data(const std::vector<std::string>& keys) = 0;
 };
 
 inline constexpr std::string_view k_kubernetes_agent = "/workspace/buildkite-agent";

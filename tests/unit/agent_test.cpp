@@ -21,7 +21,7 @@ TEST_CASE("agent: secrets and values travel on stdin, names on the command line"
     CHECK(*token == "header.payload.signature");
     REQUIRE(agent->redact({*token, "second-form"}));
     REQUIRE(agent->annotate("<p>body</p>", AnnotationStyle::success, "kaniko-app"));
-    REQUIRE(agent->set_meta_data("kaniko-image", "r/app@sha256:1"));
+    REQUIRE(agent->set_meta_data({{"kaniko-image", "r/app@sha256:1"}}));
 
     REQUIRE(runner.calls.size() == 4);
     CHECK(runner.calls[0].argv == Argv{"buildkite-agent", "oidc", "request-token", "--audience",
@@ -44,7 +44,7 @@ TEST_CASE("agent: failures say which call failed", "[agent]") {
     CHECK(agent->request_token("https://r", 60).error().message ==
           "buildkite-agent oidc request-token --audience https://r failed (exit 1); check that the agent may request "
           "OIDC tokens and that the audience is the registry's URL");
-    CHECK(agent->set_meta_data("k", "v").error().message == "buildkite-agent meta-data set failed (exit 1)");
+    CHECK(agent->set_meta_data({{"k", "v"}}).error().message == "buildkite-agent meta-data set failed (exit 1)");
     REQUIRE(agent->redact({"secret"}));
     CHECK(log.str().starts_with("kaniko: this agent cannot add secrets to its redactor"));
 }
@@ -62,7 +62,7 @@ TEST_CASE("agent: outside Buildkite, reports are printed and tokens refused", "[
     const auto agent = make_local_agent(log);
     CHECK(agent->request_token("https://r", 60).error().message.starts_with(
         "auth: oidc needs buildkite-agent, which is not on PATH"));
-    REQUIRE(agent->set_meta_data("kaniko-image", "r/app@sha256:1"));
+    REQUIRE(agent->set_meta_data({{"kaniko-image", "r/app@sha256:1"}}));
     CHECK(log.str() == "kaniko: not running under Buildkite; meta-data kaniko-image would be r/app@sha256:1\n");
 }
 
@@ -74,7 +74,7 @@ TEST_CASE("agent: the agent off PATH (agent-stack-k8s) is called by its path", "
     std::ostringstream log;
     const auto agent = make_buildkite_agent(runner, log, std::string(k_kubernetes_agent));
     REQUIRE(agent->request_token("https://packages.buildkite.com/acme/images", 300));
-    REQUIRE(agent->set_meta_data("kaniko-image", "r/app@sha256:1"));
+    REQUIRE(agent->set_meta_data({{"kaniko-image", "r/app@sha256:1"}}));
     CHECK(runner.calls[0].argv.front() == "/workspace/buildkite-agent");
     CHECK(runner.calls[1].argv == Argv{"/workspace/buildkite-agent", "meta-data", "set", "kaniko-image"});
 }
@@ -94,6 +94,6 @@ TEST_CASE("agent: meta-data is read with --default, so that a key no step set re
     CHECK(runner.calls[1].argv ==
           Argv{"buildkite-agent", "meta-data", "get", "--default", "", "kaniko-digest:app:linux/arm64"});
     runner.answer = [](const RecordingRunner::Call&) { return Captured{1, ""}; };
-    CHECK(agent->get_meta_data(std::string_view("kaniko-digest:app")).error().message ==
+    CHECK(agent->get_meta_data(std::vector<std::string>{"kaniko-digest:app"}).error().message ==
           "buildkite-agent meta-data get kaniko-digest:app failed (exit 1)");
 }

@@ -71,8 +71,6 @@ public:
 // An agent that hands out a JWT for whatever audience it is told to, and remembers what it was asked.
 class FakeAgent final : public Agent {
 public:
-    using Agent::get_meta_data;
-    using Agent::set_meta_data;
     std::string issued_audience;  // empty: the audience asked for
     std::vector<std::string> tokens;
     std::function<void(int)> before_token = [](int) {};
@@ -98,14 +96,17 @@ public:
         annotations.push_back(std::string(to_string(style)) + ": " + std::string(body));
         return Ok{};
     }
-    Status set_meta_data(std::string_view key, std::string_view value) override {
-        meta_data[std::string(key)] = value;
+    Status set_meta_data(const MetaData& values) override {
+        for (const auto& [key, value] : values) meta_data[key] = value;
         return Ok{};
     }
-    Expected<std::optional<std::string>> get_meta_data(std::string_view key) override {
-        const auto found = meta_data.find(std::string(key));
-        if (found == meta_data.end()) return std::optional<std::string>();
-        return std::optional<std::string>(found->second);
+    Expected<std::vector<std::optional<std::string>>> get_meta_data(const std::vector<std::string>& keys) override {
+        std::vector<std::optional<std::string>> values;
+        for (const auto& key : keys) {
+            const auto found = meta_data.find(key);
+            values.push_back(found == meta_data.end() ? std::nullopt : std::optional<std::string>(found->second));
+        }
+        return values;
     }
 };
 

@@ -73,17 +73,24 @@ YAML
 # start_file_server DIR FOLDER: FOLDER over plain HTTP on loopback, for the release downloads. Each
 # request is a line in DIR/requests ("GET /path 200"). Prints the port.
 start_file_server() {
-  local dir="$1" _
+  local dir="$1"
   rm -f "${dir}/file-server-port"
   /usr/bin/python3 "${PLUGIN_DIR}/tests/integration/file_server.py" "$2" "${dir}/file-server-port" \
     "${dir}/requests" >"${dir}/file-server.log" 2>&1 &
   echo "$!" >>"${dir}/pids"
+  wait_for_port_file "${dir}/file-server-port" "${dir}/file-server.log"
+}
+
+# wait_for_port_file FILE LOG: prints the port a service on a free port wrote to FILE once it
+# listens, or shows its LOG and fails after 10 s.
+wait_for_port_file() {
+  local _
   for _ in $(seq 200); do
-    [[ -s "${dir}/file-server-port" ]] && break
+    [[ -s "$1" ]] && break
     sleep 0.05
   done
-  [[ -s "${dir}/file-server-port" ]] || { cat "${dir}/file-server.log" >&2; return 1; }
-  cat "${dir}/file-server-port"
+  [[ -s "$1" ]] || { cat "$2" >&2; return 1; }
+  cat "$1"
 }
 
 stop_services() {

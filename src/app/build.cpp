@@ -358,10 +358,7 @@ Expected<std::vector<IndexChild>> read_children(const BuildPlan& plan, Destinati
 Expected<std::optional<std::string>> existing_index(const BuildPlan& plan, Destination& destination,
                                                     const std::vector<IndexChild>& children) {
     if (!plan.skip_if_exists) return std::optional<std::string>();
-    auto held = destination.holds_index_of(children);
-    if (!held) return held.error();
-    if (!*held) return std::optional<std::string>();
-    return destination.existing_digest();
+    return destination.existing_index_of(children);
 }
 
 SuccessReport index_report(const BuildPlan& plan, const Manifest& index, const std::vector<IndexChild>& children,

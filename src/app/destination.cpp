@@ -102,13 +102,17 @@ Expected<IndexChild> Destination::child(const Platform& platform, const std::str
     return IndexChild{platform, (*manifest)->media_type, digest, (*manifest)->body.size()};
 }
 
-Expected<bool> Destination::holds_index_of(const std::vector<IndexChild>& children) {
+Expected<std::optional<std::string>> Destination::existing_index_of(const std::vector<IndexChild>& children) {
+    std::optional<std::string> common;
     for (const auto& tag : m_plan.tags) {
         auto held = m_client->fetch_manifest(m_plan.api_repository, tag);
         if (!held) return Error::failure(fmt::format("skip-if-exists: {}", held.error().message));
-        if (!*held || !is_index_of(**held, children)) return false;
+        if (!*held || !is_index_of(**held, children) || (common && *common != (*held)->digest)) {
+            return std::optional<std::string>();
+        }
+        common = (*held)->digest;
     }
-    return true;
+    return common;
 }
 
 Status Destination::put(const Manifest& index, bool verify) {

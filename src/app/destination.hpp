@@ -35,8 +35,8 @@ public:
     // A platform's image manifest by digest, read and checked: its config says `platform`. `key`
     // names where the digest came from, for a message.
     Expected<IndexChild> child(const Platform& platform, const std::string& digest, std::string_view key);
-    // Whether every tag already holds an index of exactly `children`.
-    Expected<bool> holds_index_of(const std::vector<IndexChild>& children);
+    // The digest every tag already points to, when each holds one index of exactly `children`.
+    Expected<std::optional<std::string>> existing_index_of(const std::vector<IndexChild>& children);
     // Puts `index` under every tag. With `verify`, each tag must then hold it: the digest the registry
     // answered the PUT with, or, where it names none, the one it answers a HEAD with.
     Status put(const Manifest& index, bool verify);

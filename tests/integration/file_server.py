@@ -11,8 +11,9 @@ usage: file_server.py FOLDER PORT_FILE LOG
 """
 import functools
 import http.server
-import os
 import sys
+
+from loopback_tls import serve_on_free_port
 
 
 def main():
@@ -29,12 +30,7 @@ def main():
             with open(log, "a") as out:
                 out.write(f"{self.command} {self.path} {code}\n")
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=folder))
-    with open(port_file + ".new", "w") as out:
-        out.write(f"{server.server_address[1]}\n")
-    os.rename(port_file + ".new", port_file)
-    server.serve_forever()
-
+    serve_on_free_port(functools.partial(Handler, directory=folder), port_file)
 
 if __name__ == "__main__":
     main()

@@ -11,11 +11,12 @@ usage: github_api.py TOKEN PORT_FILE LOG
 """
 import http.server
 import json
-import os
 import re
 import sys
 import threading
 import urllib.parse
+
+from loopback_tls import reply, serve_on_free_port
 
 
 def main():
@@ -36,15 +37,7 @@ def main():
             return f"http://127.0.0.1:{self.server.server_address[1]}"
 
         def answer(self, status, body=b"", content_type="application/json", headers=()):
-            if isinstance(body, (dict, list)):
-                body = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for key, value in headers:
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(body)
+            reply(self, status, json.dumps(body).encode() if isinstance(body, dict) else body, content_type, headers)
 
         def handle_request(self):
             length = int(self.headers.get("Content-Length") or 0)
@@ -95,12 +88,7 @@ def main():
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    with open(port_file + ".new", "w") as out:
-        out.write(f"{server.server_address[1]}\n")
-    os.rename(port_file + ".new", port_file)
-    server.serve_forever()
-
+    serve_on_free_port(Handler, port_file)
 
 if __name__ == "__main__":
     main()

@@ -111,6 +111,8 @@ EOF
 
 teardown() {
   docker rm --force "${CONTAINER}" >/dev/null 2>&1 || true
+  # A test's own registry, should the test have stopped before it did.
+  stop_services "${BATS_TEST_TMPDIR}/registry"
 }
 
 # The step's container as agent-stack-k8s starts it: the plugin, the checkout, the job's variables.
@@ -307,7 +309,6 @@ executor_arg() { grep -x -- "$1" "${RECORD}/executor-args"; }
   POD_NETWORK=host run_job
   held="$(skopeo inspect --raw --authfile "${services}/auth.json" --cert-dir "${services}/certs" \
     "docker://127.0.0.1:${port}/app:v1" | jq -r '[.manifests[] | .platform.architecture] | join(" ")')"
-  stop_services "${services}"
   assert_equal "${held}" "amd64 arm64"
   assert_equal "$(cat "${RECORD}/hook-status")" 0
   assert_file_not_exists "${RECORD}/executor-args"

@@ -26,11 +26,8 @@ setup() {
   /usr/bin/python3 "${PLUGIN_DIR}/tests/integration/github_api.py" "${TOKEN}" "${SERVICES}/port" "${SERVICES}/requests" \
     >"${SERVICES}/server.log" 2>&1 &
   echo "$!" >>"${SERVICES}/pids"
-  for _ in $(seq 200); do
-    [[ -s "${SERVICES}/port" ]] && break
-    sleep 0.05
-  done
-  export GITHUB_API_URL="http://127.0.0.1:$(cat "${SERVICES}/port")" GITHUB_REPOSITORY=acme/kaniko-buildkite-plugin
+  GITHUB_API_URL="http://127.0.0.1:$(wait_for_port_file "${SERVICES}/port" "${SERVICES}/server.log")"
+  export GITHUB_API_URL GITHUB_REPOSITORY=acme/kaniko-buildkite-plugin
   export GITHUB_TOKEN="${TOKEN}"
   # curl as it is, each argv recorded: the token must never be in one.
   mkdir -p "${BATS_TEST_TMPDIR}/bin"
@@ -92,17 +89,21 @@ POST /uploads/repos/acme/kaniko-buildkite-plugin/releases/1/assets SHA256SUMS"
   assert_output 0
 }
 
-@test "a tag that is not v<VERSION>, or files the commit does not name, fail before any request" {
+@test "a tag that is not v<VERSION>, files the commit does not name, or no token: each fails before any request" {
   publish "v0.0.1" "${DIST}"
   assert_failure 2
   assert_output "publish-release: the tag v0.0.1 is not v${VERSION}, the VERSION of this commit"
-  head -c 10 /dev/urandom >>"${DIST}/kaniko-buildkite-helper-${VERSION}-linux-arm64.tar.gz"
+  tarball="${DIST}/kaniko-buildkite-helper-${VERSION}-linux-arm64.tar.gz"
+  cp "${tarball}" "${BATS_TEST_TMPDIR}/released.tar.gz"
+  head -c 10 /dev/urandom >>"${tarball}"
   publish "v${VERSION}" "${DIST}"
   assert_failure 1
   assert_output --partial "linux-arm64.tar.gz has sha256 "
   assert_output --partial "this is not the release this commit names"
+  cp "${BATS_TEST_TMPDIR}/released.tar.gz" "${tarball}"
   unset GITHUB_TOKEN
   publish "v${VERSION}" "${DIST}"
-  assert_failure 1
+  assert_failure 2
+  assert_output "publish-release: no GitHub token: set GITHUB_TOKEN, or give the agent the secret github_release_token"
   assert_equal "$(requests)" 0
 }

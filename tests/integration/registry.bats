@@ -13,31 +13,22 @@ setup_file() {
   [[ "$(id -u)" == 0 ]] || skip "needs root to start a private dockerd"
   SERVICES="$(mktemp -d /tmp/kaniko-registries.XXXXXX)"
   export SERVICES
-  export DOCKERD_DIR="${SERVICES}/dockerd"
-  start_dockerd "${DOCKERD_DIR}"
-  build_stand_in_executor ghcr.io/osscontainertools/kaniko:v1.28.3
-
-  start_test_registries "${SERVICES}"
+  start_push_services "${SERVICES}"
 
   make_image "${SERVICES}/layout" built "built by the plugin"
   make_image "${SERVICES}/layout" older "pushed before"
-  REAL_DOCKER="$(command -v docker)"
-  export REAL_DOCKER
 }
 
 teardown_file() {
-  stop_test_registries "${SERVICES}"
-  stop_dockerd "${DOCKERD_DIR}"
+  stop_push_services "${SERVICES}"
   rm -rf "${SERVICES}"
 }
 
 setup() {
   kaniko_setup
-  DOCKER_STAND_IN="${PLUGIN_DIR}/tests/integration/kaniko-push" use_real_docker
+  use_push_services
   mkdir -p "${BATS_TEST_TMPDIR}/docker-config"
-  export PUSH_LAYOUT="${SERVICES}/layout" PUSH_TAG=built PUSH_CERT_DIR="${SERVICES}/certs"
-  export PUSH_RECORD="${BATS_TEST_TMPDIR}/executor-runs"
-  touch "${PUSH_RECORD}"
+  export PUSH_LAYOUT="${SERVICES}/layout" PUSH_TAG=built
   # Each test has a repository of its own.
   export REPO="t${BATS_TEST_NUMBER}/app"
   login ci "${REGISTRY_PASSWORD}"

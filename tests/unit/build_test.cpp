@@ -238,6 +238,16 @@ std::string digest_of_child(std::string_view architecture) {
     return "sha256:" + sha256_hex(manifest_with(config_for(architecture)));
 }
 
+// What the platform steps left: the amd64 and arm64 digests in meta-data, their images (whose configs
+// say the architectures given) in the registry, which answers pre-flight first.
+void two_children(Fixture& f, std::string_view amd64_says, std::string_view arm64_says) {
+    f.agent.meta_data["kaniko-digest:app:linux/amd64"] = digest_of_child(amd64_says);
+    f.agent.meta_data["kaniko-digest:app:linux/arm64"] = digest_of_child(arm64_says);
+    f.http.answers = {respond(200)};
+    serve_child(f.http, amd64_says);
+    serve_child(f.http, arm64_says);
+}
+
 const HttpRequest* put_request(const ScriptedHttp& http) {
     const auto found = std::find_if(http.requests.begin(), http.requests.end(),
                                     [](const HttpRequest& r) { return r.method == "PUT"; });
@@ -248,11 +258,7 @@ const HttpRequest* put_request(const ScriptedHttp& http) {
 
 TEST_CASE("build: an index step reads each platform's digest, checks its image, puts one index", "[build][index]") {
     Fixture f;
-    f.agent.meta_data["kaniko-digest:app:linux/amd64"] = digest_of_child("amd64");
-    f.agent.meta_data["kaniko-digest:app:linux/arm64"] = digest_of_child("arm64");
-    f.http.answers = {respond(200)};
-    serve_child(f.http, "amd64");
-    serve_child(f.http, "arm64");
+    two_children(f, "amd64", "arm64");
     // The registry answers each PUT with the digest of what it stored: the bytes put.
     const auto index = render_index({{Platform{"linux", "amd64", ""}, std::string(k_oci_manifest), digest_of_child("amd64"),
                                       manifest_with(config_for("amd64")).size()},
@@ -289,11 +295,7 @@ TEST_CASE("build: an index step without a platform's digest pushes nothing and n
 
 TEST_CASE("build: an index of a mislabelled image is refused before anything is put", "[build][index]") {
     Fixture f;
-    f.agent.meta_data["kaniko-digest:app:linux/amd64"] = digest_of_child("amd64");
-    f.agent.meta_data["kaniko-digest:app:linux/arm64"] = digest_of_child("amd64");
-    f.http.answers = {respond(200)};
-    serve_child(f.http, "amd64");
-    serve_child(f.http, "amd64");
+    two_children(f, "amd64", "amd64");
     const auto code = f.build(k_index_config);
     REQUIRE_FALSE(code);
     CHECK(code.error().message.find("is a linux/amd64 image, not linux/arm64") != std::string::npos);

@@ -102,7 +102,7 @@ TEST_CASE("destination: a refused index names the registry's answer", "[destinat
           R"(index: PUT https://r.example/v2/app/manifests/v1 answered 400: {"errors":[{"code":"MANIFEST_BLOB_UNKNOWN"}]} )");
 }
 
-TEST_CASE("destination: skip-if-exists asks whether every tag holds an index of these children", "[destination]") {
+TEST_CASE("destination: skip-if-exists finds the index every tag holds, when it has exactly these children", "[destination]") {
     const std::vector children{IndexChild{Platform{"linux", "arm64", ""}, std::string(k_oci_manifest),
                                           digest_of(k_child), k_child.size()}};
     const auto index = render_index(children, k_oci_index);
@@ -112,12 +112,14 @@ TEST_CASE("destination: skip-if-exists asks whether every tag holds an index of 
                     respond(200, {{"content-type", std::string(k_oci_index)}}, index.body),
                     respond(200, {{"content-type", std::string(k_oci_index)}}, index.body), respond(404)};
     Destination destination(plan, http, k_login);
-    const auto every_tag = destination.holds_index_of(children);
+    const auto every_tag = destination.existing_index_of(children);
     REQUIRE(every_tag);
-    CHECK(*every_tag);
-    const auto one_missing = destination.holds_index_of(children);
+    CHECK(*every_tag == index.digest);
+    const auto one_missing = destination.existing_index_of(children);
     REQUIRE(one_missing);
     CHECK_FALSE(*one_missing);
+    // The digest is that of the bytes each GET served: no HEAD after them.
+    CHECK(http.requests.size() == 4);
 }
 
 TEST_CASE("destination: each tag is verified by the digest its PUT was answered with, else by a HEAD", "[destination]") {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "util/shell.hpp"
+
 namespace kaniko {
 
 namespace {
@@ -86,7 +88,26 @@ std::string success_annotation(const SuccessReport& report) {
         body += fmt::format("<p>Platforms:</p><ul>{}</ul>\n", rows);
     }
     if (report.pushed) body += fmt::format("<pre><code>docker pull {}</code></pre>\n", escape_html(pinned));
+    if (const auto& signed_image = report.signed_image) {
+        body += fmt::format("<p>Signed with this job's identity <code>{}</code>{}: <code>{}</code></p>\n",
+                            escape_html(signed_image->identity),
+                            signed_image->logged ? ", recorded in the transparency log" : "",
+                            escape_html(signed_image->signature));
+        body += fmt::format("<pre><code>{}</code></pre>\n", escape_html(verify_command(*signed_image, pinned, false)));
+        if (signed_image->attestation) {
+            body += fmt::format("<p>SLSA provenance: <code>{}</code></p>\n<pre><code>{}</code></pre>\n",
+                                escape_html(*signed_image->attestation),
+                                escape_html(verify_command(*signed_image, pinned, true)));
+        }
+    }
     return body;
+}
+
+std::string verify_command(const SignedImage& signed_image, std::string_view pinned, bool attestation) {
+    return fmt::format("cosign {} --certificate-identity {} --certificate-oidc-issuer {}{} {}",
+                       attestation ? "verify-attestation --type slsaprovenance1" : "verify",
+                       shell_quote(signed_image.identity), shell_quote(signed_image.issuer),
+                       signed_image.logged ? "" : " --insecure-ignore-tlog", shell_quote(pinned));
 }
 
 std::optional<std::string> failure_hint(const FailureReport& report) {

@@ -16,6 +16,19 @@ struct PlatformDigest {
     std::string digest;
 };
 
+// What a signed image can be verified by: the certificate's identity and issuer, and where cosign
+// finds the signature (and the attestation).
+struct SignedImage {
+    std::string identity;  // the certificate's subject alternative name
+    std::string issuer;    // the token's issuer
+    std::string signature;
+    std::optional<std::string> attestation;
+    bool logged = false;  // recorded in the transparency log
+};
+
+// The `cosign verify` (or, with an attestation, `verify-attestation`) command that checks `pinned`.
+std::string verify_command(const SignedImage& signed_image, std::string_view pinned, bool attestation);
+
 struct SuccessReport {
     std::string repository;  // registry/image
     std::vector<std::string> destinations;
@@ -24,6 +37,7 @@ struct SuccessReport {
     std::chrono::seconds elapsed{};
     bool skipped = false;  // every tag existed already: skip-if-exists
     std::vector<PlatformDigest> platforms = {};  // for an index: its children
+    std::optional<SignedImage> signed_image = {};
 };
 
 struct FailureReport {

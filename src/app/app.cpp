@@ -79,7 +79,8 @@ int build_command(const Environment& env, Args args) {
     auto agent = make_agent(runner, std::cout);
     const auto trust = trust_store(env);
     auto code = with_http(trust, [&](HttpClient& http) {
-        return run_build({env, runner, *agent, http, std::cout, current_dir(), temp_root(env), describe(trust)});
+        return run_build({env, runner, *agent, http, std::cout, current_dir(), temp_root(env), describe(trust),
+                          std::string(k_version)});
     });
     std::cout.flush();
     if (!code) {

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <ctime>
 #include <ostream>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "app/destination.hpp"
 #include "app/executor.hpp"
 #include "app/preconditions.hpp"
+#include "app/signing.hpp"
 #include "buildkite/agent.hpp"
 #include "buildkite/oidc.hpp"
 #include "config/config.hpp"
@@ -22,6 +24,9 @@
 #include "plan/plan.hpp"
 #include "registry/client.hpp"
 #include "registry/reference.hpp"
+#include "sigstore/cosign.hpp"
+#include "sigstore/fulcio.hpp"
+#include "sigstore/provenance.hpp"
 #include "util/files.hpp"
 #include "util/log_relay.hpp"
 #include "util/process.hpp"
@@ -67,7 +72,8 @@ void annotate_or_warn(const BuildPlan& plan, const BuildEnvironment& edges, cons
 
 // What a build tells later steps. A platform's build qualifies every key with its platform: the
 // steps of one index share the build's meta-data, and the unqualified keys belong to the index.
-Agent::MetaData meta_data_of(const BuildPlan& plan, const std::string& digest) {
+Agent::MetaData meta_data_of(const BuildPlan& plan, const std::string& digest,
+                             const std::optional<SignedImage>& signed_image) {
     const auto pinned = fmt::format("{}@{}", plan.repository, digest);
     std::string tags;
     for (const auto& destination : plan.destinations) tags += (tags.empty() ? "" : "\n") + destination;
@@ -77,17 +83,24 @@ Agent::MetaData meta_data_of(const BuildPlan& plan, const std::string& digest) {
                 {platform_digest_key(plan.image, *plan.platform), digest},
                 {"kaniko-tags:" + qualifier, tags}};
     }
-    return {{"kaniko-image", pinned},
-            {"kaniko-image:" + plan.image, pinned},
-            {"kaniko-digest:" + plan.image, digest},
-            {"kaniko-tags:" + plan.image, tags}};
+    Agent::MetaData values{{"kaniko-image", pinned},
+                           {"kaniko-image:" + plan.image, pinned},
+                           {"kaniko-digest:" + plan.image, digest},
+                           {"kaniko-tags:" + plan.image, tags}};
+    if (signed_image) {
+        values.emplace_back("kaniko-signature:" + plan.image, signed_image->signature);
+        if (signed_image->attestation) values.emplace_back("kaniko-attestation:" + plan.image, *signed_image->attestation);
+    }
+    return values;
 }
 
 // `annotate_success` is false for a `platforms` step's own builds: their digests go into the index's.
 Status report_success(const BuildPlan& plan, const BuildEnvironment& edges, const SuccessReport& report,
                       bool annotate_success = true) {
     if (report.pushed) {
-        if (auto set = edges.agent.set_meta_data(meta_data_of(plan, report.digest)); !set) return set.error();
+        if (auto set = edges.agent.set_meta_data(meta_data_of(plan, report.digest, report.signed_image)); !set) {
+            return set.error();
+        }
         fmt::print(edges.log, "kaniko: pushed {}{}@{}\n", report.platforms.empty() ? "" : "the index ", plan.repository,
                    report.digest);
     } else {
@@ -141,12 +154,29 @@ std::string describe_checks(const BuildPlan& plan, std::string_view verified) {
     return fmt::format("# registry checks against {}: {}\n", registry_host(plan.registry), fmt::join(checks, ", "));
 }
 
+std::string describe_signing(const BuildPlan& plan) {
+    if (!plan.signing) return {};
+    const auto& signing = *plan.signing;
+    auto text = fmt::format(
+        "# signed after the push, keyless: an OIDC token for {}, a certificate from {} for an ephemeral key, {}; "
+        "stored as {}:sha256-<digest>{}\n",
+        k_sigstore_audience, signing.fulcio_url,
+        signing.rekor_url ? "the signature recorded in " + *signing.rekor_url
+                          : std::string("no transparency log (transparency-log: false)"),
+        plan.repository, k_signature_suffix);
+    if (signing.provenance) {
+        text += fmt::format("# provenance: SLSA v1 ({}) signed the same way, stored as {}:sha256-<digest>{}\n",
+                            k_buildkite_build_type, plan.repository, k_attestation_suffix);
+    }
+    return text;
+}
+
 std::string describe_build(const BuildPlan& plan) {
     const bool mounted = plan.auth != Auth::none && plan.executor != ExecutorKind::local;
     const RuntimeDirs dirs{mounted ? std::optional<std::string>("<private-dir>/docker") : std::nullopt,
                            "<private-dir>/output", "<private-dir>/secrets"};
     return describe_credentials(plan, true) + shell_join(executor_command(plan, dirs)) + "\n" +
-           describe_checks(plan, "push");
+           describe_checks(plan, "push") + describe_signing(plan);
 }
 
 std::string describe_index(const BuildPlan& plan) {
@@ -160,7 +190,7 @@ std::string describe_index(const BuildPlan& plan) {
         text += fmt::format("#   {}: {}, its config checked to say {}\n", to_string(platform), source, to_string(platform));
     }
     if (!plan.push) text += "# not pushed (push: false)\n";
-    return text + describe_checks(plan, "index is put");
+    return text + describe_checks(plan, "index is put") + describe_signing(plan);
 }
 
 }  // namespace
@@ -254,11 +284,86 @@ Expected<std::string> confirm_push(const BuildPlan& plan, const RuntimeDirs& dir
 }
 
 // The relay knows every secret from the moment one exists: it carries what the executor prints.
-LogRelay log_relay(const BuildEnvironment& edges) {
-    return LogRelay([&edges](std::string_view text) {
+// `bases` collects the base images it names, for a provenance.
+LogRelay log_relay(const BuildEnvironment& edges, BaseImageLog* bases = nullptr) {
+    return LogRelay([&edges, bases](std::string_view text) {
         edges.log.write(text.data(), static_cast<std::streamsize>(text.size()));
         edges.log.flush();
+        if (bases != nullptr) bases->feed(text);
     });
+}
+
+std::string rfc3339(std::time_t when) {
+    std::tm utc{};
+    gmtime_r(&when, &utc);
+    char text[32];
+    return std::string(text, std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc));
+}
+
+// Each base image the executor pulled, with the digest its registry serves for that name: the
+// registry's own credentials for the step's registry, none elsewhere. One it cannot ask is named
+// without a digest, and said in the log.
+std::vector<BaseImage> resolve_base_images(const BuildPlan& plan, const BuildEnvironment& edges,
+                                           const CredentialSession& session, const std::vector<std::string>& names) {
+    std::vector<BaseImage> images;
+    for (const auto& name : names) {
+        BaseImage image{name, {}};
+        if (auto reference = parse_reference(name); reference && !reference->digest.empty()) {
+            image.digest = reference->digest;
+        } else if (reference) {
+            const auto own = reference->host == registry_host(plan.registry);
+            // Docker Hub's API lives on another host than its image names.
+            const auto host = reference->host == "docker.io" ? std::string("registry-1.docker.io") : reference->host;
+            RegistryClient client(edges.http, endpoint_for(host, plan.registry_certificates, plan.insecure_registries),
+                                  own ? session.registry_login() : std::nullopt);
+            auto digest = client.manifest_digest(reference->repository, reference->tag);
+            if (digest && *digest) {
+                image.digest = **digest;
+            } else {
+                fmt::print(edges.log, "kaniko: warning: provenance: the base image {} is named without a digest: {}\n",
+                           name, digest ? std::string("its registry has no such manifest") : digest.error().message);
+            }
+        }
+        images.push_back(std::move(image));
+    }
+    return images;
+}
+
+ProvenanceFacts provenance_facts(const BuildPlan& plan, const BuildEnvironment& edges, const std::string& digest,
+                                 std::vector<BaseImage> base_images, std::time_t started) {
+    auto facts = job_provenance_facts(edges.env);
+    facts.subject = plan.repository;
+    facts.digest = digest;
+    const auto configuration = plugin_configuration_json(edges.env);
+    facts.configuration = configuration ? *configuration : "{}";
+    facts.dockerfile = plan.dockerfile;
+    facts.base_images = std::move(base_images);
+    facts.builder_version = edges.version;
+    facts.started_on = rfc3339(started);
+    facts.finished_on = rfc3339(std::time(nullptr));
+    return facts;
+}
+
+// After the registry confirmed the push. A failure to sign leaves the image pushed, as cosign
+// leaves it, and the message says so.
+Expected<std::optional<SignedImage>> sign_pushed(const BuildPlan& plan, const BuildEnvironment& edges, LogRelay& relay,
+                                                 Destination* destination, const std::string& digest,
+                                                 const std::optional<ProvenanceFacts>& facts) {
+    if (!plan.signing) return std::optional<SignedImage>();
+    const auto unsigned_because = [&](std::string_view reason) {
+        return Error::failure(fmt::format("{}@{} is pushed but not signed: {}", plan.repository, digest, reason));
+    };
+    if (destination == nullptr) {
+        return unsigned_because("the helper cannot sign in to the registry on this agent (its credential helper is "
+                                "missing) to store the signature; install it, or use auth: oidc");
+    }
+    if (const auto signal = edges.runner.cancel_signal(); signal != 0) return Error::cancelled(signal);
+    auto signed_image = sign_image(plan, edges, relay, *destination, digest, facts);
+    if (!signed_image) {
+        if (signed_image.error().is_cancellation()) return signed_image.error();
+        return unsigned_because(signed_image.error().message);
+    }
+    return std::optional<SignedImage>(std::move(*signed_image));
 }
 
 // How a build ended: the executor's exit code, and the digest it pushed when it succeeded.
@@ -273,11 +378,13 @@ Expected<Built> build_planned(const BuildPlan& plan, const BuildEnvironment& edg
     const auto elapsed = [&] { return seconds_since(started); };
     fmt::print(edges.log, "~~~ :kaniko: Preparing {}{}\n", plan.repository,
                plan.platform ? " for " + to_string(*plan.platform) : std::string());
+    const auto started_at = std::time(nullptr);
     auto executor = make_executor(plan, edges);
     if (auto checked = check_before_credentials(plan, edges, *executor); !checked) return checked.error();
     auto private_dir = TempDir::create(edges.temp_root, temp_dir_prefix(plan.job_scope));
     if (!private_dir) return private_dir.error();
-    auto relay = log_relay(edges);
+    BaseImageLog bases;
+    auto relay = log_relay(edges, &bases);
     auto session = CredentialSession::open(plan, edges, relay, private_dir->path());
     if (!session) return session.error();
     if (auto checked = (*session)->check_token(); !checked) return checked.error();
@@ -307,7 +414,19 @@ Expected<Built> build_planned(const BuildPlan& plan, const BuildEnvironment& edg
     auto verifier = destination_for(plan, edges, **session);
     auto digest = confirm_push(plan, dirs, verifier ? &*verifier : nullptr, edges.log);
     if (!digest) return digest.error();
-    const SuccessReport report{plan.repository, plan.destinations, *digest, plan.push, elapsed()};
+    std::optional<ProvenanceFacts> facts;
+    if (plan.signing && plan.signing->provenance) {
+        facts = provenance_facts(plan, edges, *digest, resolve_base_images(plan, edges, **session, bases.images()),
+                                 started_at);
+    }
+    auto signed_image = sign_pushed(plan, edges, relay, verifier ? &*verifier : nullptr, *digest, facts);
+    if (!signed_image) {
+        // Later steps may still use the image, as they would after a separate signing step failed.
+        (void)edges.agent.set_meta_data(meta_data_of(plan, *digest, std::nullopt));
+        return signed_image.error();
+    }
+    SuccessReport report{plan.repository, plan.destinations, *digest, plan.push, elapsed()};
+    report.signed_image = std::move(*signed_image);
     if (auto reported = report_success(plan, edges, report, annotate_success); !reported) return reported.error();
     return Built{0, *digest};
 }
@@ -410,6 +529,12 @@ Expected<int> push_index(const BuildPlan& plan, const BuildEnvironment& edges, C
         fmt::print(edges.log, "--- :kaniko: Pushing the index {} ({})\n", index.digest, *media_type);
         if (auto put = destination.put(index, plan.verify); !put) return put.error();
         if (plan.verify) fmt::print(edges.log, "kaniko: verified: every tag points to {}\n", index.digest);
+        auto signed_image = sign_pushed(plan, edges, relay, &destination, index.digest, std::nullopt);
+        if (!signed_image) {
+            (void)edges.agent.set_meta_data(meta_data_of(plan, index.digest, std::nullopt));
+            return signed_image.error();
+        }
+        report.signed_image = std::move(*signed_image);
     }
     if (auto reported = report_success(plan, edges, report); !reported) return reported.error();
     return 0;

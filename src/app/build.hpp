@@ -22,6 +22,7 @@ struct BuildEnvironment {
     std::string checkout_dir;
     std::string temp_root;
     std::string trust;  // what TLS trusts by default, said at debug verbosity
+    std::string version = {};  // the plugin's, for the builder a provenance names
 };
 
 // Validates, fetches credentials, runs the executor and reports. Returns the exit code the step

@@ -9,6 +9,7 @@
 #include "plan/plan.hpp"
 #include "registry/client.hpp"
 #include "registry/reference.hpp"
+#include "sigstore/cosign.hpp"
 
 namespace kaniko {
 
@@ -126,6 +127,27 @@ Status Destination::put(const Manifest& index, bool verify) {
         if (auto checked = check_tag(i, *held, index.digest, "the helper"); !checked) return checked;
     }
     return Ok{};
+}
+
+Expected<std::string> Destination::add_signature(const std::string& tag, const SignatureLayer& layer) {
+    const auto& repository = m_plan.api_repository;
+    const auto reference = fmt::format("{}:{}", m_plan.repository, tag);
+    const auto failed = [&](const Error& error) {
+        return Error::failure(fmt::format("signing: storing {}: {}", reference, error.message));
+    };
+    auto existing = m_client->fetch_manifest(repository, tag);
+    if (!existing) return failed(existing.error());
+    auto image = kaniko::add_signature(*existing, layer);
+    if (!image) return failed(image.error());
+    for (const auto* blob : {&image->config, &image->layer}) {
+        if (auto uploaded = m_client->upload_blob(repository, *blob); !uploaded) return failed(uploaded.error());
+    }
+    auto stored = m_client->put_manifest(repository, tag, image->manifest);
+    if (!stored) return failed(stored.error());
+    if (*stored && **stored != image->manifest.digest) {
+        return failed(Error::failure(fmt::format("the registry stored {}, not {}", **stored, image->manifest.digest)));
+    }
+    return reference;
 }
 
 }  // namespace kaniko

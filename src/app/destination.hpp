@@ -15,6 +15,7 @@ namespace kaniko {
 struct BuildPlan;
 class HttpClient;
 class RegistryClient;
+struct SignatureLayer;
 
 // The repository and tags a step pushes to, as the registry sees them: every question the helper
 // asks the registry on a build's behalf, and the index it puts there. Messages name the phase.
@@ -40,6 +41,10 @@ public:
     // Puts `index` under every tag. With `verify`, each tag must then hold it: the digest the registry
     // answered the PUT with, or, where it names none, the one it answers a HEAD with.
     Status put(const Manifest& index, bool verify);
+
+    // Adds a signature to the cosign image under `tag` (sha256-<hex>.sig or .att), keeping the
+    // signatures it held; returns that image's reference.
+    Expected<std::string> add_signature(const std::string& tag, const SignatureLayer& layer);
 
 private:
     Expected<std::optional<std::string>> held_by(std::size_t tag);

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "plan/plan.hpp"
+#include "registry/reference.hpp"
 #include "util/files.hpp"
 
 namespace kaniko {

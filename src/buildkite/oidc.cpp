@@ -52,6 +52,11 @@ Expected<TokenClaims> decode_token_claims(std::string_view token) {
     if (const auto* exp = claims.if_contains("exp"); exp != nullptr && exp->is_number()) {
         result.expires_at = numeric_date(*exp);
     }
+    for (auto [name, field] : {std::pair{"sub", &result.subject}, std::pair{"iss", &result.issuer}}) {
+        if (const auto* claim = claims.if_contains(name); claim != nullptr && claim->is_string()) {
+            *field = std::string(claim->as_string());
+        }
+    }
     return result;
 }
 

@@ -16,6 +16,8 @@ Argv token_request_command(std::string_view audience, int lifetime_seconds);
 struct TokenClaims {
     std::string audience;  // the first, when `aud` is an array
     std::int64_t expires_at = 0;
+    std::string subject;  // `sub`: what Fulcio's proof of possession signs
+    std::string issuer;   // `iss`: what a certificate's verifier names
 };
 Expected<TokenClaims> decode_token_claims(std::string_view token);
 

@@ -64,6 +64,11 @@ constexpr std::array k_attributes{
     AttributeSpec{"preflight", AttributeKind::boolean, 0},
     AttributeSpec{"skip-if-exists", AttributeKind::boolean, 0},
     AttributeSpec{"verify", AttributeKind::boolean, 0},
+    AttributeSpec{"sign", AttributeKind::boolean, 0},
+    AttributeSpec{"provenance", AttributeKind::boolean, 0},
+    AttributeSpec{"fulcio-url", AttributeKind::string, k_max_path},
+    AttributeSpec{"rekor-url", AttributeKind::string, k_max_path},
+    AttributeSpec{"transparency-log", AttributeKind::boolean, 0},
 };
 
 constexpr int k_max_oidc_lifetime = 86400;
@@ -379,6 +384,49 @@ ExecutorMode parse_executor(std::string_view value) {
     fail(Error::invalid_attribute("executor", value, "is not an executor; use auto, docker or local"));
 }
 
+// A Sigstore service's URL: HTTPS, or plain HTTP to the agent's own loopback (a test instance).
+std::string sigstore_url(const Attributes& attributes, std::string_view name, std::string_view fallback) {
+    auto url = attributes.string(name).value_or(std::string(fallback));
+    const auto scheme_end = url.find("://");
+    const auto host = scheme_end == std::string::npos ? std::string() : url.substr(scheme_end + 3, url.find('/', scheme_end + 3) - scheme_end - 3);
+    const bool https = url.starts_with("https://") && !host.empty();
+    const bool loopback_http = url.starts_with("http://") && is_loopback_host(host);
+    if (!https && !loopback_http) {
+        fail(Error::invalid_attribute(name, url, fmt::format("is not an https URL (plain http only to the agent's "
+                                                             "loopback); e.g. {}", fallback)));
+    }
+    while (url.ends_with('/')) url.pop_back();
+    return url;
+}
+
+void parse_signing(const Attributes& attributes, Config& config) {
+    config.sign = attributes.boolean("sign").value_or(config.sign);
+    config.provenance = attributes.boolean("provenance").value_or(config.provenance);
+    config.fulcio_url = sigstore_url(attributes, "fulcio-url", k_default_fulcio_url);
+    config.rekor_url = sigstore_url(attributes, "rekor-url", k_default_rekor_url);
+    config.transparency_log = attributes.boolean("transparency-log").value_or(config.transparency_log);
+    if (!config.sign && !config.provenance) {
+        for (const auto* name : {"fulcio-url", "rekor-url", "transparency-log"}) {
+            if (attributes.has(name)) {
+                fail(Error::invalid_config(fmt::format("{} is set, yet nothing is signed; add sign: true or "
+                                                       "provenance: true, or remove it", name)));
+            }
+        }
+    }
+    if (!config.transparency_log && attributes.has("rekor-url")) {
+        fail(Error::invalid_config("transparency-log: false, yet rekor-url is set; remove one"));
+    }
+    if ((config.sign || config.provenance) && !config.push) {
+        fail(Error::invalid_config(fmt::format("{}: true, yet push: false; only a pushed image can be signed, "
+                                               "so remove one", config.sign ? "sign" : "provenance")));
+    }
+    if (config.provenance && (!config.index.empty() || !config.platforms.empty())) {
+        fail(Error::invalid_config(fmt::format("provenance: true describes one build, yet {} is set; put it on the "
+                                               "step of each platform (platform: ...), and sign: true here",
+                                               config.index.empty() ? "platforms" : "index")));
+    }
+}
+
 Config parse(const json::object& object) {
     for (const auto& entry : object) {
         const auto known = std::any_of(k_attributes.begin(), k_attributes.end(),
@@ -599,6 +647,7 @@ Config parse(const json::object& object) {
     config.preflight = attributes.boolean("preflight").value_or(config.preflight);
     config.skip_if_exists = attributes.boolean("skip-if-exists").value_or(config.skip_if_exists);
     config.verify = attributes.boolean("verify").value_or(config.verify);
+    parse_signing(attributes, config);
     return config;
 }
 

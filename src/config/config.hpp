@@ -49,6 +49,8 @@ inline constexpr int k_default_oidc_lifetime = 300;
 inline constexpr bool k_default_preflight = true;
 inline constexpr bool k_default_skip_if_exists = false;
 inline constexpr bool k_default_verify = true;
+inline constexpr std::string_view k_default_fulcio_url = "https://fulcio.sigstore.dev";
+inline constexpr std::string_view k_default_rekor_url = "https://rekor.sigstore.dev";
 
 // The plugin's attributes as the user wrote them, validated; the defaults below are those of
 // attributes left out (parsing keeps them), and defaults that depend on the job's environment are
@@ -91,6 +93,11 @@ struct Config {
     bool preflight = k_default_preflight;
     bool skip_if_exists = k_default_skip_if_exists;
     bool verify = k_default_verify;
+    bool sign = false;        // keyless, with the job's OIDC identity: Fulcio, then Rekor
+    bool provenance = false;  // a signed SLSA provenance attestation
+    std::string fulcio_url = std::string(k_default_fulcio_url);
+    std::string rekor_url = std::string(k_default_rekor_url);
+    bool transparency_log = true;
 };
 
 // `json` is this plugin's configuration object, as the agent hands it over.

@@ -231,10 +231,16 @@ Expected<BuildPlan> make_plan(const Config& config, const Environment& env, cons
     plan.extra_args = config.extra_args;
     plan.platform = config.platform;
     plan.index = config.index.empty() ? config.platforms : config.index;
+    // KANIKO_NO_PUSH leaves nothing to sign.
+    if ((config.sign || config.provenance) && plan.push) {
+        plan.signing = SigningPlan{config.provenance, config.fulcio_url,
+                                   config.transparency_log ? std::optional(config.rekor_url) : std::nullopt};
+    }
     for (const auto& platform : config.platforms) {
         auto one = config;
         one.platforms.clear();
         one.platform = platform;
+        one.sign = false;
         auto built = make_plan(one, env, checkout_dir, host);
         if (!built) return built.error();
         plan.platform_builds.push_back(std::move(*built));
@@ -294,26 +300,6 @@ Argv executor_command(const BuildPlan& plan, const RuntimeDirs& dirs) {
 }
 
 std::string_view to_string(ExecutorKind kind) { return kind == ExecutorKind::docker ? "docker" : "local"; }
-
-namespace {
-
-// The host of `host[:port][/path]`, without the port; an IPv6 address keeps its brackets off.
-std::string_view bare_host(std::string_view reference) {
-    reference = reference.substr(0, reference.find('/'));
-    if (reference.starts_with('[')) {
-        const auto close = reference.find(']');
-        return reference.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
-    }
-    if (std::count(reference.begin(), reference.end(), ':') > 1) return reference;  // a bare IPv6 address
-    return reference.substr(0, reference.find(':'));
-}
-
-}  // namespace
-
-bool is_loopback_host(std::string_view host) {
-    const auto bare = bare_host(host);
-    return bare == "localhost" || bare == "::1" || bare.starts_with("127.");
-}
 
 std::vector<std::string> executor_hosts(const BuildPlan& plan) {
     std::vector<std::string> hosts{plan.registry};

@@ -28,6 +28,13 @@ struct HostFacts {
     bool executor_binary = false;  // executor-path is an executable file
 };
 
+// What is signed after the push, and where the signing material comes from.
+struct SigningPlan {
+    bool provenance = false;               // an attestation too, beside the signature
+    std::string fulcio_url;
+    std::optional<std::string> rekor_url;  // none: transparency-log: false
+};
+
 // Everything the build will do, decided before anything runs: a plan can be printed, compared in a
 // test, or carried out, and all three see the same values.
 struct BuildPlan {
@@ -67,6 +74,7 @@ struct BuildPlan {
     std::optional<Platform> platform;  // one platform's build: each tag ends in its suffix
     std::vector<Platform> index;       // the platforms of the index this step pushes under `tags`
     std::vector<BuildPlan> platform_builds;  // `platforms`: the builds this step runs first, in order
+    std::optional<SigningPlan> signing;      // none: nothing is signed (a `platforms` step signs its index only)
 };
 
 // An index step builds nothing: its children were built by other steps.
@@ -102,8 +110,6 @@ struct RuntimeDirs {
 
 // The hosts the executor talks to: the registry, the cache repository's, and any --registry-mirror.
 std::vector<std::string> executor_hosts(const BuildPlan& plan);
-// localhost, 127.0.0.0/8 or ::1, with or without a port: the agent's own loopback.
-bool is_loopback_host(std::string_view host);
 
 // The command that starts the executor: `docker run` of its image, or its binary for local. It never
 // carries a secret: credentials travel in config.json and build-arg values from the environment are

@@ -207,6 +207,37 @@ Expected<std::string> RegistryClient::fetch_blob(const std::string& repository, 
     return std::move(answer->response.body);
 }
 
+Status RegistryClient::upload_blob(const std::string& repository, const std::string& content) {
+    const auto digest = "sha256:" + sha256_hex(content);
+    const auto blob_url = fmt::format("{}/v2/{}/blobs/{}", base_url(), repository, digest);
+    auto head = send(request_for("HEAD", blob_url), push_scope(repository));
+    if (!head) return head.error();
+    if (head->response.status == 200) return Ok{};
+    const auto failed = [&](const Answer& answer, std::string_view method, const std::string& url) {
+        if (refused(answer.response.status)) {
+            return Error::failure(fmt::format("{}; the credentials may not push to this repository",
+                                              refusal_detail(answer, method, url)));
+        }
+        return Error::failure(fmt::format("{} {} answered {}", method, url, answer.response.status));
+    };
+    const auto sessions_url = fmt::format("{}/v2/{}/blobs/uploads/", base_url(), repository);
+    auto post = request_for("POST", sessions_url);
+    post.body = std::string();
+    auto session = send(post, push_scope(repository));
+    if (!session) return session.error();
+    auto location = session->response.header("location");
+    if (session->response.status != 202 || location.empty()) return failed(*session, "POST", sessions_url);
+    if (location.starts_with('/')) location = base_url() + location;
+    auto put = request_for("PUT", fmt::format("{}{}digest={}", location, location.find('?') == std::string::npos ? '?' : '&',
+                                              url_encode(digest)));
+    put.headers = {"Content-Type: application/octet-stream", "Expect:"};
+    put.body = content;
+    auto stored = send(put, push_scope(repository));
+    if (!stored) return stored.error();
+    if (stored->response.status != 201) return failed(*stored, "PUT", sessions_url);
+    return Ok{};
+}
+
 Expected<std::optional<std::string>> RegistryClient::put_manifest(const std::string& repository, const std::string& tag,
                                                                   const Manifest& manifest) {
     const auto url = fmt::format("{}/v2/{}/manifests/{}", base_url(), repository, tag);

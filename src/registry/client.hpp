@@ -59,6 +59,10 @@ public:
     // A blob by digest (an image config), checked against the digest.
     Expected<std::string> fetch_blob(const std::string& repository, const std::string& digest);
 
+    // Stores `content` as a blob, unless the repository has it already: a HEAD, then a monolithic
+    // upload (POST for a session, PUT of the bytes with their digest).
+    Status upload_blob(const std::string& repository, const std::string& content);
+
     // Puts `manifest` under `tag`; returns the digest the registry says it stored, when it says.
     Expected<std::optional<std::string>> put_manifest(const std::string& repository, const std::string& tag,
                                                       const Manifest& manifest);

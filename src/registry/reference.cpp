@@ -150,4 +150,24 @@ Expected<Reference> parse_reference(std::string_view text) {
     return ref;
 }
 
+namespace {
+
+// The host of `host[:port][/path]`, without the port; an IPv6 address keeps its brackets off.
+std::string_view bare_host(std::string_view reference) {
+    reference = reference.substr(0, reference.find('/'));
+    if (reference.starts_with('[')) {
+        const auto close = reference.find(']');
+        return reference.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
+    }
+    if (std::count(reference.begin(), reference.end(), ':') > 1) return reference;  // a bare IPv6 address
+    return reference.substr(0, reference.find(':'));
+}
+
+}  // namespace
+
+bool is_loopback_host(std::string_view host) {
+    const auto bare = bare_host(host);
+    return bare == "localhost" || bare == "::1" || bare.starts_with("127.");
+}
+
 }  // namespace kaniko

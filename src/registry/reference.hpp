@@ -21,6 +21,8 @@ bool is_valid_digest(std::string_view digest);
 
 // The part of a registry before its path: what Docker config files and TLS are keyed by.
 std::string registry_host(std::string_view registry);
+// localhost, 127.0.0.0/8 or ::1, with or without a port: the agent's own loopback.
+bool is_loopback_host(std::string_view host);
 
 struct Reference {
     std::string host;        // "docker.io" where the reference names none

@@ -24,6 +24,12 @@ TEST_CASE("oidc: claims of a token", "[oidc]") {
     REQUIRE(claims);
     CHECK(claims->audience == "https://r.example");
     CHECK(claims->expires_at == 1700000000);
+    CHECK(claims->subject == "x");
+    CHECK(claims->issuer.empty());
+    const auto issued = decode_token_claims(jwt(R"({"iss":"https://agent.buildkite.com","sub":7})"));
+    REQUIRE(issued);
+    CHECK(issued->issuer == "https://agent.buildkite.com");
+    CHECK(issued->subject.empty());
     const auto listed = decode_token_claims(jwt(R"({"aud":["https://a","https://b"],"exp":1})"));
     REQUIRE(listed);
     CHECK(listed->audience == "https://a");

@@ -4,6 +4,7 @@
 
 #include "config/config.hpp"
 #include "plan/plan.hpp"
+#include "registry/reference.hpp"
 
 using namespace kaniko;
 

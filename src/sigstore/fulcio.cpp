@@ -1,0 +1,78 @@
+#include "sigstore/fulcio.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "registry/http.hpp"
+
+namespace kaniko {
+
+namespace json = boost::json;
+
+std::string service_message(std::string_view body) {
+    boost::system::error_code ec;
+    const auto value = json::parse(body, ec);
+    std::string message;
+    if (!ec && value.is_object()) {
+        if (const auto* said = value.as_object().if_contains("message"); said != nullptr && said->is_string()) {
+            message = std::string(said->as_string());
+        }
+    }
+    if (message.empty()) message = std::string(body.substr(0, 300));
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    return quote_value(message);
+}
+
+std::string signing_cert_request(std::string_view token, std::string_view public_key_pem, std::string_view proof) {
+    const json::object request{
+        {"credentials", json::object{{"oidcIdentityToken", token}}},
+        {"publicKeyRequest",
+         json::object{{"publicKey", json::object{{"algorithm", "ECDSA"}, {"content", public_key_pem}}},
+                      {"proofOfPossession", proof}}}};
+    return json::serialize(request);
+}
+
+Expected<CertificateChain> read_signing_cert_answer(long status, std::string_view body, std::string_view url) {
+    if (status != 200 && status != 201) {
+        return Error::failure(fmt::format(
+            "signing: Fulcio refused a certificate: POST {} answered {}: {}; Fulcio must trust the token's issuer "
+            "(iss) with client ID {} (check fulcio-url)",
+            url, status, service_message(body), k_sigstore_audience));
+    }
+    boost::system::error_code ec;
+    const auto value = json::parse(body, ec);
+    const json::array* certificates = nullptr;
+    if (!ec && value.is_object()) {
+        for (const auto* kind : {"signedCertificateEmbeddedSct", "signedCertificateDetachedSct"}) {
+            const auto* signed_certificate = value.as_object().if_contains(kind);
+            if (signed_certificate == nullptr || !signed_certificate->is_object()) continue;
+            const auto* chain = signed_certificate->as_object().if_contains("chain");
+            const auto* listed = chain != nullptr && chain->is_object() ? chain->as_object().if_contains("certificates")
+                                                                        : nullptr;
+            if (listed != nullptr && listed->is_array()) certificates = &listed->as_array();
+        }
+    }
+    if (certificates == nullptr || certificates->empty() ||
+        !std::all_of(certificates->begin(), certificates->end(), [](const json::value& v) { return v.is_string(); })) {
+        return Error::failure(fmt::format("signing: POST {} answered {} without a certificate chain", url, status));
+    }
+    CertificateChain result{std::string((*certificates)[0].as_string()), {}};
+    for (std::size_t i = 1; i < certificates->size(); ++i) result.chain += (*certificates)[i].as_string();
+    return result;
+}
+
+Expected<CertificateChain> request_certificate(HttpClient& http, std::string_view fulcio_url, std::string_view token,
+                                               std::string_view public_key_pem, std::string_view proof) {
+    HttpRequest request;
+    request.method = "POST";
+    request.url = fmt::format("{}/api/v2/signingCert", fulcio_url);
+    request.headers = {"Content-Type: application/json", "Accept: application/json", "Expect:"};
+    request.body = signing_cert_request(token, public_key_pem, proof);
+    auto response = http.send(request);
+    if (!response) return Error::failure(fmt::format("signing: {}", response.error().message));
+    return read_signing_cert_answer(response->status, response->body, request.url);
+}
+
+}  // namespace kaniko

@@ -15,21 +15,16 @@ plugin_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PLUGIN_DIR="${plugin_dir}"
 # shellcheck source=scripts/lib/registry.bash
 . "${plugin_dir}/scripts/lib/registry.bash"
+# shellcheck source=scripts/lib/go_tools.bash
+. "${plugin_dir}/scripts/lib/go_tools.bash"
 runs="${RUNS:-10}"
-crane_version=v0.22.1
 
 "${plugin_dir}/scripts/install-deps"
 "${plugin_dir}/scripts/build-helper"
 # The release helper is the static one (build-static/, as scripts/test builds it); HELPER names another.
 helper="${HELPER:-${plugin_dir}/build-static/kaniko-buildkite-helper}"
 [[ -x "${helper}" ]] || helper="${plugin_dir}/build/kaniko-buildkite-helper"
-# Built once per machine, outside the checkout.
-crane_dir="/var/cache/kaniko-buildkite-plugin/go/crane-${crane_version}"
-if [[ ! -x "${crane_dir}/crane" ]]; then
-  mkdir -p "${crane_dir}"
-  GOBIN="${crane_dir}" go install "github.com/google/go-containerregistry/cmd/crane@${crane_version}"
-fi
-crane="${crane_dir}/crane"
+crane="$(crane_tool)"
 
 work="$(mktemp -d /tmp/kaniko-bench-index.XXXXXX)"
 trap 'stop_services "${work}"; rm -rf "${work}"' EXIT

@@ -55,7 +55,8 @@ Expected<CertificateChain> read_signing_cert_answer(long status, std::string_vie
         }
     }
     if (certificates == nullptr || certificates->empty() ||
-        !std::all_of(certificates->begin(), certificates->end(), [](const json::value& v) { return v.is_string(); })) {
+        !std::all_of(certificates->begin(), certificates->end(),
+                     [](const json::value& v) { return v.is_string() && !v.as_string().empty(); })) {
         return Error::failure(fmt::format("signing: POST {} answered {} without a certificate chain", url, status));
     }
     CertificateChain result{std::string((*certificates)[0].as_string()), {}};

@@ -72,6 +72,15 @@ Expected<LogEntry> record_entry(HttpClient& http, std::string_view rekor_url, st
     request.body = std::move(entry);
     auto response = http.send(request);
     if (!response) return Error::failure(fmt::format("signing: {}", response.error().message));
+    // A retried POST whose first attempt was stored meets the entry it made: Rekor names it.
+    if (const auto location = response->header("location"); response->status == 409 && !location.empty()) {
+        HttpRequest existing;
+        existing.url = location.starts_with('/') ? fmt::format("{}{}", rekor_url, location) : location;
+        existing.headers = {"Accept: application/json"};
+        response = http.send(existing);
+        if (!response) return Error::failure(fmt::format("signing: {}", response.error().message));
+        return read_log_entry_answer(response->status, response->body, existing.url);
+    }
     return read_log_entry_answer(response->status, response->body, request.url);
 }
 

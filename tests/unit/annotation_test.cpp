@@ -162,3 +162,26 @@ TEST_CASE("annotation: the helper's own failures carry their message, escaped", 
           "<h4>:kaniko: Building <code>r.example/app</code> failed after 1m 01s</h4>\n"
           "<p>verification: r.example/app:v1 points to &lt;x&gt;</p>\n");
 }
+
+TEST_CASE("annotation: a signed image shows the cosign commands that verify it", "[annotation][sigstore]") {
+    SuccessReport report{"r.example/app", {"r.example/app:v1"}, k_digest, true, std::chrono::seconds(5)};
+    report.signed_image = SignedImage{"https://buildkite.com/acme/app", "https://agent.buildkite.com",
+                                      "r.example/app:sha256-x.sig", "r.example/app:sha256-x.att", true};
+    const auto body = success_annotation(report);
+    CHECK(body.find("Signed with this job's identity <code>https://buildkite.com/acme/app</code>, recorded in the "
+                    "transparency log: <code>r.example/app:sha256-x.sig</code>") != std::string::npos);
+    CHECK(body.find("<pre><code>cosign verify --certificate-identity https://buildkite.com/acme/app "
+                    "--certificate-oidc-issuer https://agent.buildkite.com r.example/app@" + k_digest + "</code></pre>") !=
+          std::string::npos);
+    CHECK(body.find("<pre><code>cosign verify-attestation --type slsaprovenance1 --certificate-identity") !=
+          std::string::npos);
+    CHECK(success_annotation({"r.example/app", {"r.example/app:v1"}, k_digest, true, {}}).find("cosign") ==
+          std::string::npos);
+}
+
+TEST_CASE("annotation: without a transparency log, cosign is told not to look for it", "[annotation][sigstore]") {
+    const SignedImage signed_image{"https://buildkite.com/acme/my app", "http://127.0.0.1:5556", "r/app:sha256-x.sig", {}, false};
+    CHECK(verify_command(signed_image, "r/app@sha256:1", false) ==
+          "cosign verify --certificate-identity 'https://buildkite.com/acme/my app' --certificate-oidc-issuer "
+          "http://127.0.0.1:5556 --insecure-ignore-tlog r/app@sha256:1");
+}

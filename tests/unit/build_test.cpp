@@ -5,7 +5,11 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/json.hpp>
+
 #include "app/build.hpp"
+#include "buildkite/oidc.hpp"
+#include "certificates.hpp"
 #include "buildkite/agent.hpp"
 #include "fakes.hpp"
 #include "registry/index.hpp"
@@ -336,4 +340,72 @@ TEST_CASE("build: platforms builds each in turn; a cancel between two starts not
     CHECK(builds == 1);
     CHECK_FALSE(put_request(f.http));
     CHECK(f.agent.annotations.empty());
+}
+
+namespace {
+
+constexpr auto k_log_entry = R"({"uuid":{"body":"Ym9keQ==","integratedTime":1700000000,"logID":"c0d2","logIndex":3,
+    "verification":{"signedEntryTimestamp":"U0VU"}}})";
+
+HttpResponse certificate_answer() {
+    const auto certificate = boost::json::serialize(boost::json::string(kaniko::testing::k_job_certificate));
+    return HttpResponse{201, {}, R"({"signedCertificateEmbeddedSct":{"chain":{"certificates":[)" + certificate + "]}}}"};
+}
+
+const std::string k_signature_tag = "sha256-" + std::string(64, 'e') + ".sig";
+
+}  // namespace
+
+TEST_CASE("build: sign: a certificate, a log entry and cosign's signature image after the verified push", "[build][sigstore]") {
+    Fixture f;
+    const auto upload = [](const char* location) {
+        return std::vector<HttpResponse>{respond(404), respond(202, {{"location", location}}), respond(201)};
+    };
+    f.http.answers = {respond(200), respond(200, {{"docker-content-digest", k_digest}}), certificate_answer(),
+                      HttpResponse{201, {}, k_log_entry}, respond(404)};
+    for (const auto* location : {"/v2/acme/images/app/blobs/uploads/1", "/v2/acme/images/app/blobs/uploads/2"}) {
+        for (auto& answer : upload(location)) f.http.answers.push_back(answer);
+    }
+    f.http.answers.push_back(respond(201));
+    const auto code = f.build(R"({"image":"app","package-registry":"images","tags":["v1"],"sign":true})");
+    REQUIRE(code);
+    CHECK(*code == 0);
+    REQUIRE(f.http.requests.size() == 12);
+    CHECK(f.http.requests[2].url == "https://fulcio.sigstore.dev/api/v2/signingCert");
+    CHECK(f.http.requests[3].url == "https://rekor.sigstore.dev/api/v1/log/entries");
+    CHECK(f.http.requests[3].body->find(R"("kind":"hashedrekord")") != std::string::npos);
+    CHECK(f.http.requests[4].url == "https://packages.buildkite.com/v2/acme/images/app/manifests/" + k_signature_tag);
+    CHECK(f.http.requests[11].method == "PUT");
+    CHECK(f.http.requests[11].url == "https://packages.buildkite.com/v2/acme/images/app/manifests/" + k_signature_tag);
+    CHECK(f.http.requests[11].body->find("dev.sigstore.cosign/bundle") != std::string::npos);
+
+    // The second token is Fulcio's: its own audience, and protected like the registry's.
+    REQUIRE(f.agent.tokens.size() == 2);
+    CHECK(decode_token_claims(f.agent.tokens[1])->audience == "sigstore");
+    CHECK(std::find(f.agent.redacted.begin(), f.agent.redacted.end(), f.agent.tokens[1]) != f.agent.redacted.end());
+    CHECK(f.log.str().find(f.agent.tokens[1]) == std::string::npos);
+
+    CHECK(f.agent.meta_data["kaniko-signature:app"] == "packages.buildkite.com/acme/images/app:" + k_signature_tag);
+    REQUIRE(f.agent.annotations.size() == 1);
+    CHECK(f.agent.annotations[0].find("cosign verify --certificate-identity https://buildkite.com/acme/app "
+                                      "--certificate-oidc-issuer https://agent.buildkite.com "
+                                      "packages.buildkite.com/acme/images/app@" + k_digest) != std::string::npos);
+}
+
+TEST_CASE("build: sign: a refused certificate leaves the image pushed, reported, and unsigned", "[build][sigstore]") {
+    Fixture f;
+    f.http.answers = {respond(200), respond(200, {{"docker-content-digest", k_digest}}),
+                      HttpResponse{401, {}, R"({"code":16,"message":"error processing the identity token"})"}};
+    const auto code = f.build(R"({"image":"app","package-registry":"images","tags":["v1"],"sign":true})");
+    REQUIRE_FALSE(code);
+    CHECK(code.error().exit_code == 1);
+    CHECK(code.error().message.starts_with("packages.buildkite.com/acme/images/app@" + k_digest +
+                                           " is pushed but not signed: signing: Fulcio refused a certificate: POST "
+                                           "https://fulcio.sigstore.dev/api/v2/signingCert answered 401"));
+    CHECK(f.http.requests.size() == 3);  // nothing is stored
+    CHECK(f.agent.meta_data["kaniko-digest:app"] == k_digest);
+    CHECK_FALSE(f.agent.meta_data.contains("kaniko-signature:app"));
+    REQUIRE(f.agent.annotations.size() == 1);
+    CHECK(f.agent.annotations[0].starts_with("error: "));
+    CHECK(f.agent.annotations[0].find("is pushed but not signed") != std::string::npos);
 }

@@ -4,6 +4,7 @@
 
 #include "fakes.hpp"
 #include "registry/client.hpp"
+#include "util/sha256.hpp"
 
 using namespace kaniko;
 using kaniko::testing::ScriptedHttp;
@@ -147,4 +148,45 @@ TEST_CASE("retries: connection errors and 5xx, with doubling backoff, never 4xx"
         CHECK(response.error().message == "down");
         CHECK(slept == std::vector<long>{100, 200, 400});
     }
+}
+
+TEST_CASE("client: a blob the repository has is not sent again", "[client]") {
+    ScriptedHttp http;
+    http.answers = {respond(200)};
+    RegistryClient client(http, {"r.example", false, {}}, k_login);
+    REQUIRE(client.upload_blob("team/app", "payload"));
+    REQUIRE(http.requests.size() == 1);
+    CHECK(http.requests[0].method == "HEAD");
+    CHECK(http.requests[0].url == "https://r.example/v2/team/app/blobs/sha256:" + sha256_hex("payload"));
+}
+
+TEST_CASE("client: a new blob goes up in one PUT to the upload session", "[client]") {
+    ScriptedHttp http;
+    http.answers = {respond(404), respond(202, {{"location", "/v2/team/app/blobs/uploads/abc?_state=x"}}), respond(201)};
+    RegistryClient client(http, {"r.example", false, {}}, k_login);
+    REQUIRE(client.upload_blob("team/app", "payload"));
+    REQUIRE(http.requests.size() == 3);
+    CHECK(http.requests[1].method == "POST");
+    CHECK(http.requests[1].url == "https://r.example/v2/team/app/blobs/uploads/");
+    CHECK(http.requests[2].method == "PUT");
+    CHECK(http.requests[2].url ==
+          "https://r.example/v2/team/app/blobs/uploads/abc?_state=x&digest=sha256%3A" + sha256_hex("payload"));
+    CHECK(http.requests[2].body == "payload");
+    CHECK(has_header(http.requests[2], "Content-Type: application/octet-stream"));
+}
+
+TEST_CASE("client: a refused or failed upload says where", "[client]") {
+    ScriptedHttp refused;
+    refused.answers = {respond(404), respond(403)};
+    RegistryClient client(refused, {"r.example", false, {}}, k_login);
+    const auto denied = client.upload_blob("team/app", "payload");
+    REQUIRE_FALSE(denied);
+    CHECK(denied.error().message.find("POST https://r.example/v2/team/app/blobs/uploads/") != std::string::npos);
+    CHECK(denied.error().message.ends_with("the credentials may not push to this repository"));
+    ScriptedHttp failing;
+    failing.answers = {respond(404), respond(202, {{"location", "https://r.example/up/1"}}), respond(400)};
+    RegistryClient other(failing, {"r.example", false, {}}, k_login);
+    const auto failed = other.upload_blob("team/app", "payload");
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().message.find("answered 400") != std::string::npos);
 }

@@ -364,3 +364,42 @@ TEST_CASE("config: cache-push", "[config]") {
     CHECK(parse_config(R"({"image":"app","cache":false,"cache-push":true})").error().message ==
           "cache: false, yet cache-push is set; remove it or turn the cache on");
 }
+
+TEST_CASE("config: signing is off unless asked for, and public Sigstore is the default", "[config][sigstore]") {
+    const auto plain = parse_config(R"({"image":"app"})");
+    REQUIRE(plain);
+    CHECK_FALSE(plain->sign);
+    CHECK_FALSE(plain->provenance);
+    CHECK(plain->fulcio_url == "https://fulcio.sigstore.dev");
+    CHECK(plain->rekor_url == "https://rekor.sigstore.dev");
+    CHECK(plain->transparency_log);
+    const auto signing = parse_config(R"({"image":"app","sign":true,"provenance":true,
+        "fulcio-url":"https://fulcio.internal/","rekor-url":"http://127.0.0.1:3000"})");
+    REQUIRE(signing);
+    CHECK(signing->sign);
+    CHECK(signing->provenance);
+    CHECK(signing->fulcio_url == "https://fulcio.internal");
+    CHECK(signing->rekor_url == "http://127.0.0.1:3000");
+}
+
+TEST_CASE("config: Sigstore URLs are https, or plain http to the loopback", "[config][sigstore]") {
+    CHECK(error_of(R"({"image":"app","sign":true,"fulcio-url":"http://fulcio.internal"})") ==
+          "fulcio-url: \"http://fulcio.internal\" is not an https URL (plain http only to the agent's loopback); e.g. "
+          "https://fulcio.sigstore.dev");
+    CHECK(error_of(R"({"image":"app","sign":true,"rekor-url":"rekor.sigstore.dev"})").starts_with(
+        "rekor-url: \"rekor.sigstore.dev\" is not an https URL"));
+    CHECK(error_of(R"({"image":"app","sign":true,"rekor-url":"https://"})").starts_with("rekor-url: \"https://\""));
+}
+
+TEST_CASE("config: signing attributes that cannot take effect are named", "[config][sigstore]") {
+    CHECK(error_of(R"({"image":"app","fulcio-url":"https://f.example"})") ==
+          "fulcio-url is set, yet nothing is signed; add sign: true or provenance: true, or remove it");
+    CHECK(error_of(R"({"image":"app","sign":true,"transparency-log":false,"rekor-url":"https://r.example"})") ==
+          "transparency-log: false, yet rekor-url is set; remove one");
+    CHECK(error_of(R"({"image":"app","sign":true,"push":false})") ==
+          "sign: true, yet push: false; only a pushed image can be signed, so remove one");
+    CHECK(error_of(R"({"image":"app","provenance":true,"index":["linux/amd64"]})") ==
+          "provenance: true describes one build, yet index is set; put it on the step of each platform (platform: "
+          "...), and sign: true here");
+    CHECK(error_of(R"({"image":"app","sign":"yes"})").starts_with("sign: "));
+}

@@ -82,7 +82,8 @@ public:
         const auto aud = issued_audience.empty() ? std::string(audience) : issued_audience;
         const auto exp = std::time(nullptr) + lifetime;
         tokens.push_back(base64_encode(R"({"alg":"RS256"})") + "." +
-                         base64_encode(R"({"aud":")" + aud + R"(","exp":)" + std::to_string(exp) +
+                         base64_encode(R"({"iss":"https://agent.buildkite.com","sub":"organization:acme:pipeline:app","aud":")" +
+                              aud + R"(","exp":)" + std::to_string(exp) +
                                        R"(,"n":)" + std::to_string(tokens.size()) + "}") +
                          ".sig");
         return tokens.back();

@@ -359,3 +359,24 @@ TEST_CASE("plan: an index step builds nothing", "[plan][platform]") {
     CHECK(plan.platform_builds.empty());
     CHECK_FALSE(plan.platform);
 }
+
+TEST_CASE("plan: what is signed, and nothing when nothing is pushed", "[plan][sigstore]") {
+    const auto plan = plan_of(R"({"image":"app","registry":"r.example","sign":true,"provenance":true})");
+    REQUIRE(plan.signing);
+    CHECK(plan.signing->provenance);
+    CHECK(plan.signing->fulcio_url == "https://fulcio.sigstore.dev");
+    CHECK(plan.signing->rekor_url == "https://rekor.sigstore.dev");
+    const auto unlogged = plan_of(R"({"image":"app","registry":"r.example","sign":true,"transparency-log":false})");
+    REQUIRE(unlogged.signing);
+    CHECK_FALSE(unlogged.signing->rekor_url);
+    CHECK_FALSE(plan_of(R"({"image":"app","registry":"r.example"})").signing);
+    CHECK_FALSE(plan_of(R"({"image":"app","registry":"r.example","sign":true})", job_env({{"KANIKO_NO_PUSH", "1"}})).signing);
+}
+
+TEST_CASE("plan: a platforms step signs its index, not each build", "[plan][sigstore]") {
+    const auto plan = plan_of(R"({"image":"app","registry":"r.example","sign":true,"platforms":["linux/amd64","linux/arm64"]})");
+    CHECK(plan.signing);
+    REQUIRE(plan.platform_builds.size() == 2);
+    CHECK_FALSE(plan.platform_builds[0].signing);
+    CHECK_FALSE(plan.platform_builds[1].signing);
+}

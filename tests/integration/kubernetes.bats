@@ -9,6 +9,7 @@
 load ../bats/helpers
 load ../../scripts/lib/dockerd
 load registry
+load sigstore
 # shellcheck source=scripts/lib/pack.bash
 . "${PLUGIN_DIR}/scripts/lib/pack.bash"
 
@@ -111,8 +112,9 @@ EOF
 
 teardown() {
   docker rm --force "${CONTAINER}" >/dev/null 2>&1 || true
-  # A test's own registry, should the test have stopped before it did.
+  # A test's own registry and Sigstore, should the test have stopped before it did.
   stop_services "${BATS_TEST_TMPDIR}/registry"
+  stop_services "${BATS_TEST_TMPDIR}/sigstore"
 }
 
 # The step's container as agent-stack-k8s starts it: the plugin, the checkout, the job's variables.
@@ -316,4 +318,31 @@ executor_arg() { grep -x -- "$1" "${RECORD}/executor-args"; }
   assert_output --partial "kaniko: pushed the index 127.0.0.1:${port}/app@${index}"
   assert_output --partial "kaniko: verified: every tag points to ${index}"
   grep -qx "meta-data get --default  kaniko-digest:app:linux/arm64" "${RECORD}/agent-calls"
+}
+
+@test "a signed index from the step's container: the static helper signs with the job's identity, cosign verifies" {
+  local services="${BATS_TEST_TMPDIR}/registry" port children="${BATS_TEST_TMPDIR}/children" arch
+  mkdir -p "${services}"
+  port="$(start_registry "${services}" none)"
+  start_sigstore "${BATS_TEST_TMPDIR}/sigstore"
+  echo '{"auths":{}}' >"${services}/auth.json"
+  mkdir -p "${services}/certs" "${RECORD}/meta-data"
+  cp "${services}/cert.pem" "${services}/certs/ca.crt"
+  cp "${services}/cert.pem" "${RECORD}/ca.pem"
+  for arch in amd64 arm64; do
+    echo "${arch}" >"${BATS_TEST_TMPDIR}/${arch}.txt"
+    "${PLUGIN_DIR}/tests/integration/oci_image.py" "${children}" "${arch}" "linux/${arch}" \
+      "${BATS_TEST_TMPDIR}/${arch}.txt=/platform.txt" >/dev/null
+    push_image "${children}" "${arch}" "${services}/auth.json" "${services}/certs" \
+      "127.0.0.1:${port}/app:v1-linux-${arch}" >"${RECORD}/meta-data/kaniko-digest:app:linux%2F${arch}"
+  done
+  CONFIG="{\"image\":\"app\",\"registry\":\"127.0.0.1:${port}\",\"auth\":\"none\",\"tags\":[\"v1\"],\"index\":[\"linux/amd64\",\"linux/arm64\"],\"registry-certificates\":{\"127.0.0.1:${port}\":\"/record/ca.pem\"},\"sign\":true,\"fulcio-url\":\"${FULCIO_URL}\",\"rekor-url\":\"${REKOR_URL}\"}"
+  POD_NETWORK=host run_job -e "STAND_IN_OIDC_API=${STAND_IN_OIDC_API}"
+  assert_equal "$(cat "${RECORD}/hook-status")" 0
+  index="$(cat "${RECORD}/meta-data/kaniko-digest:app")"
+  assert_output --partial "kaniko: signed: 127.0.0.1:${port}/app:sha256-${index#sha256:}.sig"
+  CERT="${services}/cert.pem" DOCKER_CONFIG="${services}" run cosign_verify verify \
+    --certificate-identity https://buildkite.com/acme/app --certificate-oidc-issuer "${OIDC_ISSUER}" \
+    "127.0.0.1:${port}/app@${index}"
+  assert_success
 }

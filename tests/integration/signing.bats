@@ -114,6 +114,26 @@ run_annotated() {
   assert_output --partial "no matching signatures: error verifying bundle: matching bundle to payload"
 }
 
+@test "sign on an index step: the index is signed, and cosign verifies it by its digest" {
+  local arch
+  for arch in amd64 arm64; do
+    make_image "${BATS_TEST_TMPDIR}/children" "${arch}" "${arch}"
+    umoci config --image "${BATS_TEST_TMPDIR}/children:${arch}" --os linux --architecture "${arch}"
+    buildkite-agent meta-data set "kaniko-digest:${REPO}:linux/${arch}" "$(push_image "${BATS_TEST_TMPDIR}/children" \
+      "${arch}" "${DOCKER_CONFIG}/config.json" "${SERVICES}/certs" "$(registry)/${REPO}:v1-linux-${arch}")"
+  done
+  signing_config ",\"rekor-url\":\"${REKOR_URL}\",\"index\":[\"linux/amd64\",\"linux/arm64\"]"
+  run_hook command
+  assert_success
+  refute_executor_started
+  index="$(pushed_digest)"
+  assert_equal "$(skopeo inspect --raw --authfile "${DOCKER_CONFIG}/config.json" --cert-dir "${SERVICES}/certs" \
+    "docker://$(registry)/${REPO}:v1" | sha256sum | cut -d' ' -f1)" "${index#sha256:}"
+  run_annotated 1
+  assert_success
+  assert_output --partial '"docker-manifest-digest":"'"${index}"'"'
+}
+
 @test "provenance: cosign verify-attestation --type slsaprovenance1 accepts it, for the pushed digest and its base" {
   # A platform's build: the stand-in then builds from the base as Kaniko would, and names it as Kaniko does.
   make_image "${SERVICES}/base" amd64 base

@@ -15,7 +15,9 @@ go_tool() {
   if [[ ! -x "${dir}/${name}" ]]; then
     mkdir -p "${go_tools_dir}"
     scratch="$(mktemp -d "${go_tools_dir}/.${name}.XXXXXX")"
-    GOBIN="${scratch}" go install "${module}@${version}" >&2 || { rm -rf "${scratch}"; return 1; }
+    # A fresh machine has Go in /usr/local/go, not always on PATH.
+    GOBIN="${scratch}" PATH="${PATH}:/usr/local/go/bin" go install "${module}@${version}" >&2 ||
+      { rm -rf "${scratch}"; return 1; }
     mkdir -p "${dir}"
     mv "${scratch}/${name}" "${dir}/${name}"
     rm -rf "${scratch}"

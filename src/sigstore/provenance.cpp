@@ -107,15 +107,18 @@ std::string provenance_statement(const ProvenanceFacts& facts) {
 }
 
 std::vector<std::string> base_images_in_log(const std::vector<std::string>& lines) {
-    // Kaniko says `Retrieving image <name> from registry <host>` once per base image it pulls.
-    constexpr std::string_view opening = k_retrieving_image;
+    // Kaniko logs `INFO[<time>] Retrieving image <name> from registry <host>` once per base image it
+    // pulls; a RUN's output that merely mentions the words is not such a line.
     constexpr std::string_view closing = " from registry ";
     std::vector<std::string> images;
     for (const auto& raw : lines) {
         const auto line = strip_terminal_escapes(raw);
-        const auto start = line.find(opening);
-        if (start == std::string::npos) continue;
-        const auto from = start + opening.size();
+        const auto stamp_end = line.find("] ");
+        if (!line.starts_with("INFO[") || stamp_end == std::string::npos ||
+            line.compare(stamp_end + 2, k_retrieving_image.size(), k_retrieving_image) != 0) {
+            continue;
+        }
+        const auto from = stamp_end + 2 + k_retrieving_image.size();
         const auto end = line.find(closing, from);
         if (end == std::string::npos || end == from) continue;
         auto image = line.substr(from, end - from);

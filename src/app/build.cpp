@@ -305,26 +305,28 @@ std::string rfc3339(std::time_t when) {
 // without a digest, and said in the log.
 std::vector<BaseImage> resolve_base_images(const BuildPlan& plan, const BuildEnvironment& edges,
                                            const CredentialSession& session, const std::vector<std::string>& names) {
+    const auto resolve = [&](const std::string& name) -> Expected<std::string> {
+        auto reference = parse_reference(name);
+        if (!reference) return reference.error();
+        if (!reference->digest.empty()) return reference->digest;
+        const auto own = reference->host == registry_host(plan.registry);
+        // Docker Hub's API lives on another host than its image names.
+        const auto host = reference->host == "docker.io" ? std::string("registry-1.docker.io") : reference->host;
+        RegistryClient client(edges.http, endpoint_for(host, plan.registry_certificates, plan.insecure_registries),
+                              own ? session.registry_login() : std::nullopt);
+        auto digest = client.manifest_digest(reference->repository, reference->tag);
+        if (!digest) return digest.error();
+        if (!*digest) return Error::failure("its registry has no such manifest");
+        return **digest;
+    };
     std::vector<BaseImage> images;
     for (const auto& name : names) {
-        BaseImage image{name, {}};
-        if (auto reference = parse_reference(name); reference && !reference->digest.empty()) {
-            image.digest = reference->digest;
-        } else if (reference) {
-            const auto own = reference->host == registry_host(plan.registry);
-            // Docker Hub's API lives on another host than its image names.
-            const auto host = reference->host == "docker.io" ? std::string("registry-1.docker.io") : reference->host;
-            RegistryClient client(edges.http, endpoint_for(host, plan.registry_certificates, plan.insecure_registries),
-                                  own ? session.registry_login() : std::nullopt);
-            auto digest = client.manifest_digest(reference->repository, reference->tag);
-            if (digest && *digest) {
-                image.digest = **digest;
-            } else {
-                fmt::print(edges.log, "kaniko: warning: provenance: the base image {} is named without a digest: {}\n",
-                           name, digest ? std::string("its registry has no such manifest") : digest.error().message);
-            }
+        auto digest = resolve(name);
+        if (!digest) {
+            fmt::print(edges.log, "kaniko: warning: provenance: the base image {} is named without a digest: {}\n",
+                       name, digest.error().message);
         }
-        images.push_back(std::move(image));
+        images.push_back({name, digest ? *digest : std::string()});
     }
     return images;
 }

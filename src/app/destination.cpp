@@ -133,7 +133,7 @@ Expected<std::string> Destination::add_signature(const std::string& tag, const S
     const auto& repository = m_plan.api_repository;
     const auto reference = fmt::format("{}:{}", m_plan.repository, tag);
     const auto failed = [&](const Error& error) {
-        return Error::failure(fmt::format("signing: storing {}: {}", reference, error.message));
+        return Error::failure(fmt::format("storing the signature {}: {}", reference, error.message));
     };
     auto existing = m_client->fetch_manifest(repository, tag);
     if (!existing) return failed(existing.error());

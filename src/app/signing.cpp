@@ -30,7 +30,7 @@ Expected<std::string> sigstore_token(const BuildPlan& plan, const BuildEnvironme
     fmt::print(edges.log, "kaniko: requesting an OIDC token for {} (lifetime {}s)\n", k_sigstore_audience,
                plan.oidc_lifetime);
     auto token = edges.agent.request_token(k_sigstore_audience, plan.oidc_lifetime);
-    if (!token) return Error::failure(fmt::format("signing: {}", token.error().message));
+    if (!token) return token.error();
     if (auto protected_ = protect(edges, relay, {{*token, {}}}); !protected_) return protected_.error();
     return token;
 }
@@ -44,12 +44,17 @@ struct Certified {
 
 Expected<Certified> certify(const BuildPlan& plan, const BuildEnvironment& edges, const std::string& token) {
     auto claims = decode_token_claims(token);
-    if (!claims) return Error::failure(fmt::format("signing: {}", claims.error().message));
+    if (!claims) return claims.error();
+    if (claims->audience != k_sigstore_audience) {
+        return Error::failure(fmt::format("the agent issued the signing token for the audience {}, not {}, which "
+                                          "Fulcio expects",
+                                          quote_value(claims->audience), k_sigstore_audience));
+    }
     if (auto checked = check_token_claims(*claims, k_sigstore_audience, static_cast<std::int64_t>(std::time(nullptr)));
         !checked) {
-        return Error::failure(fmt::format("signing: {}", checked.error().message));
+        return checked.error();
     }
-    if (claims->subject.empty()) return Error::failure("signing: the OIDC token has no subject (sub) to prove the key with");
+    if (claims->subject.empty()) return Error::failure("the OIDC token has no subject (sub) to prove the key with");
     auto key = EphemeralKey::generate();
     if (!key) return key.error();
     auto proof = key->sign(claims->subject);
@@ -59,7 +64,7 @@ Expected<Certified> certify(const BuildPlan& plan, const BuildEnvironment& edges
     if (!chain) return chain.error();
     auto uris = certificate_uris(chain->leaf);
     if (!uris || uris->empty()) {
-        return Error::failure(fmt::format("signing: Fulcio ({}) issued a certificate without a URI identity",
+        return Error::failure(fmt::format("Fulcio ({}) issued a certificate without a URI identity",
                                           plan.signing->fulcio_url));
     }
     fmt::print(edges.log, "kaniko: certificate from {} for {}\n", plan.signing->fulcio_url, uris->front());

@@ -388,12 +388,15 @@ ExecutorMode parse_executor(std::string_view value) {
 std::string sigstore_url(const Attributes& attributes, std::string_view name, std::string_view fallback) {
     auto url = attributes.string(name).value_or(std::string(fallback));
     const auto scheme_end = url.find("://");
-    const auto host = scheme_end == std::string::npos ? std::string() : url.substr(scheme_end + 3, url.find('/', scheme_end + 3) - scheme_end - 3);
+    const auto host_start = scheme_end == std::string::npos ? url.size() : scheme_end + 3;
+    const auto host = url.substr(host_start, url.find('/', host_start) - host_start);
     const bool https = url.starts_with("https://") && !host.empty();
     const bool loopback_http = url.starts_with("http://") && is_loopback_host(host);
-    if (!https && !loopback_http) {
+    const bool printable = all_of(url, [](char c) { return static_cast<unsigned char>(c) > 0x20 && c != 0x7f; });
+    if (!printable || (!https && !loopback_http)) {
         fail(Error::invalid_attribute(name, url, fmt::format("is not an https URL (plain http only to the agent's "
-                                                             "loopback); e.g. {}", fallback)));
+                                                             "loopback); e.g. {}",
+                                                             fallback)));
     }
     while (url.ends_with('/')) url.pop_back();
     return url;

@@ -49,7 +49,7 @@ Expected<EphemeralKey> EphemeralKey::generate() {
     auto impl = std::make_unique<Impl>();
     impl->key = EVP_EC_gen("P-256");
     if (impl->key == nullptr) {
-        return Error::failure(fmt::format("signing: could not make an ECDSA P-256 key: {}", openssl_reason()));
+        return Error::failure(fmt::format("could not make an ECDSA P-256 key: {}", openssl_reason()));
     }
     return EphemeralKey(std::move(impl));
 }
@@ -66,12 +66,12 @@ Expected<std::string> EphemeralKey::sign(std::string_view message) const {
     if (!context || EVP_DigestSignInit(context.get(), nullptr, EVP_sha256(), nullptr, m_impl->key) != 1 ||
         EVP_DigestSign(context.get(), nullptr, &size, reinterpret_cast<const unsigned char*>(message.data()),
                        message.size()) != 1) {
-        return Error::failure(fmt::format("signing: ECDSA failed: {}", openssl_reason()));
+        return Error::failure(fmt::format("ECDSA failed: {}", openssl_reason()));
     }
     std::string signature(size, '\0');
     if (EVP_DigestSign(context.get(), reinterpret_cast<unsigned char*>(signature.data()), &size,
                        reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1) {
-        return Error::failure(fmt::format("signing: ECDSA failed: {}", openssl_reason()));
+        return Error::failure(fmt::format("ECDSA failed: {}", openssl_reason()));
     }
     signature.resize(size);  // a DER signature's length varies with its integers
     return signature;

@@ -37,7 +37,7 @@ std::string signing_cert_request(std::string_view token, std::string_view public
 Expected<CertificateChain> read_signing_cert_answer(long status, std::string_view body, std::string_view url) {
     if (status != 200 && status != 201) {
         return Error::failure(fmt::format(
-            "signing: Fulcio refused a certificate: POST {} answered {}: {}; Fulcio must trust the token's issuer "
+            "Fulcio refused a certificate: POST {} answered {}: {}; Fulcio must trust the token's issuer "
             "(iss) with client ID {} (check fulcio-url)",
             url, status, service_message(body), k_sigstore_audience));
     }
@@ -57,7 +57,7 @@ Expected<CertificateChain> read_signing_cert_answer(long status, std::string_vie
     if (certificates == nullptr || certificates->empty() ||
         !std::all_of(certificates->begin(), certificates->end(),
                      [](const json::value& v) { return v.is_string() && !v.as_string().empty(); })) {
-        return Error::failure(fmt::format("signing: POST {} answered {} without a certificate chain", url, status));
+        return Error::failure(fmt::format("POST {} answered {} without a certificate chain", url, status));
     }
     CertificateChain result{std::string((*certificates)[0].as_string()), {}};
     for (std::size_t i = 1; i < certificates->size(); ++i) result.chain += (*certificates)[i].as_string();
@@ -72,7 +72,7 @@ Expected<CertificateChain> request_certificate(HttpClient& http, std::string_vie
     request.headers = {"Content-Type: application/json", "Accept: application/json", "Expect:"};
     request.body = signing_cert_request(token, public_key_pem, proof);
     auto response = http.send(request);
-    if (!response) return Error::failure(fmt::format("signing: {}", response.error().message));
+    if (!response) return response.error();
     return read_signing_cert_answer(response->status, response->body, request.url);
 }
 

@@ -36,11 +36,11 @@ std::string dsse_entry(std::string_view envelope, std::string_view certificate_p
 
 Expected<LogEntry> read_log_entry_answer(long status, std::string_view body, std::string_view url) {
     if (status != 200 && status != 201) {
-        return Error::failure(fmt::format("signing: Rekor refused the entry: POST {} answered {}: {}; for an instance "
+        return Error::failure(fmt::format("Rekor refused the entry: POST {} answered {}: {}; for an instance "
                                           "without a transparency log, set transparency-log: false",
                                           url, status, service_message(body)));
     }
-    const auto malformed = Error::failure(fmt::format("signing: POST {} answered {} without a log entry", url, status));
+    const auto malformed = Error::failure(fmt::format("POST {} answered {} without a log entry", url, status));
     boost::system::error_code ec;
     const auto value = json::parse(body, ec);
     if (ec || !value.is_object() || value.as_object().size() != 1) return malformed;
@@ -71,14 +71,14 @@ Expected<LogEntry> record_entry(HttpClient& http, std::string_view rekor_url, st
     request.headers = {"Content-Type: application/json", "Accept: application/json", "Expect:"};
     request.body = std::move(entry);
     auto response = http.send(request);
-    if (!response) return Error::failure(fmt::format("signing: {}", response.error().message));
+    if (!response) return response.error();
     // A retried POST whose first attempt was stored meets the entry it made: Rekor names it.
     if (const auto location = response->header("location"); response->status == 409 && !location.empty()) {
         HttpRequest existing;
         existing.url = location.starts_with('/') ? fmt::format("{}{}", rekor_url, location) : location;
         existing.headers = {"Accept: application/json"};
         response = http.send(existing);
-        if (!response) return Error::failure(fmt::format("signing: {}", response.error().message));
+        if (!response) return response.error();
         return read_log_entry_answer(response->status, response->body, existing.url);
     }
     return read_log_entry_answer(response->status, response->body, request.url);

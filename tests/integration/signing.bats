@@ -210,7 +210,7 @@ run_annotated() {
   signing_config ",\"rekor-url\":\"${REKOR_URL}\""
   run_hook command
   assert_failure 1
-  assert_line --regexp "is pushed but not signed: signing: Fulcio refused a certificate: POST ${FULCIO_URL}/api/v2/signingCert answered 40[01]: .*; Fulcio must trust the token's issuer"
+  assert_line --regexp "is pushed but not signed: Fulcio refused a certificate: POST ${FULCIO_URL}/api/v2/signingCert answered 40[01]: .*; Fulcio must trust the token's issuer"
   digest="$(pushed_digest)"
   [[ "${digest}" == sha256:* ]]
   assert_equal "$(annotation_style "$(context)")" error

@@ -400,7 +400,7 @@ TEST_CASE("build: sign: a refused certificate leaves the image pushed, reported,
     REQUIRE_FALSE(code);
     CHECK(code.error().exit_code == 1);
     CHECK(code.error().message.starts_with("packages.buildkite.com/acme/images/app@" + k_digest +
-                                           " is pushed but not signed: signing: Fulcio refused a certificate: POST "
+                                           " is pushed but not signed: Fulcio refused a certificate: POST "
                                            "https://fulcio.sigstore.dev/api/v2/signingCert answered 401"));
     CHECK(f.http.requests.size() == 3);  // nothing is stored
     CHECK(f.agent.meta_data["kaniko-digest:app"] == k_digest);
@@ -408,4 +408,16 @@ TEST_CASE("build: sign: a refused certificate leaves the image pushed, reported,
     REQUIRE(f.agent.annotations.size() == 1);
     CHECK(f.agent.annotations[0].starts_with("error: "));
     CHECK(f.agent.annotations[0].find("is pushed but not signed") != std::string::npos);
+}
+
+TEST_CASE("build: sign: a signing token for another audience is named before Fulcio sees it", "[build][sigstore]") {
+    Fixture f;
+    f.agent.issued_audience = "https://packages.buildkite.com/acme/images";
+    f.http.answers = {respond(200), respond(200, {{"docker-content-digest", k_digest}})};
+    const auto code = f.build(R"({"image":"app","registry":"r.example","auth":"none","tags":["v1"],"sign":true})");
+    REQUIRE_FALSE(code);
+    CHECK(code.error().message == "r.example/app@" + k_digest +
+                                      " is pushed but not signed: the agent issued the signing token for the audience "
+                                      "\"https://packages.buildkite.com/acme/images\", not sigstore, which Fulcio expects");
+    CHECK(f.http.requests.size() == 2);
 }

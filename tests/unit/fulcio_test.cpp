@@ -40,7 +40,7 @@ TEST_CASE("fulcio: a refusal says what Fulcio said and what to check", "[sigstor
         401, R"({"code":16,"message":"There was an error processing the identity token"})", "https://f/api/v2/signingCert");
     REQUIRE_FALSE(refused);
     CHECK(refused.error().message ==
-          "signing: Fulcio refused a certificate: POST https://f/api/v2/signingCert answered 401: \"There was an error "
+          "Fulcio refused a certificate: POST https://f/api/v2/signingCert answered 401: \"There was an error "
           "processing the identity token\"; Fulcio must trust the token's issuer (iss) with client ID sigstore (check "
           "fulcio-url)");
     const auto plain = read_signing_cert_answer(502, "bad\ngateway", "https://f/api/v2/signingCert");
@@ -55,7 +55,7 @@ TEST_CASE("fulcio: an answer without a chain is an error, not a crash", "[sigsto
                              R"({"signedCertificateEmbeddedSct":{"chain":{"certificates":[""]}}})"}) {
         const auto chain = read_signing_cert_answer(200, body, "https://f/api/v2/signingCert");
         REQUIRE_FALSE(chain);
-        CHECK(chain.error().message == "signing: POST https://f/api/v2/signingCert answered 200 without a certificate chain");
+        CHECK(chain.error().message == "POST https://f/api/v2/signingCert answered 200 without a certificate chain");
     }
 }
 

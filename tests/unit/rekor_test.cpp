@@ -54,13 +54,13 @@ TEST_CASE("rekor: the log's answer is the bundle's content", "[sigstore]") {
 TEST_CASE("rekor: a refusal and a malformed answer", "[sigstore]") {
     const auto refused = read_log_entry_answer(400, R"({"code":400,"message":"invalid signature"})", "https://r/e");
     REQUIRE_FALSE(refused);
-    CHECK(refused.error().message == "signing: Rekor refused the entry: POST https://r/e answered 400: \"invalid "
+    CHECK(refused.error().message == "Rekor refused the entry: POST https://r/e answered 400: \"invalid "
                                      "signature\"; for an instance without a transparency log, set transparency-log: false");
     for (const auto* body : {"", "{}", R"({"a":1})", R"({"a":{"body":"x"}})",
                              R"({"a":{"body":"x","integratedTime":"1","logID":"c","logIndex":1,"verification":{}}})"}) {
         const auto malformed = read_log_entry_answer(201, body, "https://r/e");
         REQUIRE_FALSE(malformed);
-        CHECK(malformed.error().message == "signing: POST https://r/e answered 201 without a log entry");
+        CHECK(malformed.error().message == "POST https://r/e answered 201 without a log entry");
     }
 }
 

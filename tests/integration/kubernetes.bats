@@ -292,22 +292,31 @@ executor_arg() { grep -x -- "$1" "${RECORD}/executor-args"; }
   assert_line --regexp '^docker run --rm --name kaniko-'
 }
 
-@test "an index step needs no Docker and no executor: busybox sh and the static helper put the index" {
-  local services="${BATS_TEST_TMPDIR}/registry" port children="${BATS_TEST_TMPDIR}/children" arch
-  mkdir -p "${services}"
-  port="$(start_registry "${services}" none)"
-  echo '{"auths":{}}' >"${services}/auth.json"
-  mkdir -p "${services}/certs" "${RECORD}/meta-data"
-  cp "${services}/cert.pem" "${services}/certs/ca.crt"
-  cp "${services}/cert.pem" "${RECORD}/ca.pem"
+# index_children: a registry without auth on the loopback (its port in REGISTRY_PORT, its files in
+# SERVICES_DIR), the amd64 and arm64 images pushed there as the platform steps would, their digests in
+# meta-data, and CONFIG for the index step of both. EXTRA attributes go into CONFIG.
+index_children() {
+  local children="${BATS_TEST_TMPDIR}/children" arch
+  SERVICES_DIR="${BATS_TEST_TMPDIR}/registry"
+  mkdir -p "${SERVICES_DIR}"
+  REGISTRY_PORT="$(start_registry "${SERVICES_DIR}" none)"
+  echo '{"auths":{}}' >"${SERVICES_DIR}/auth.json"
+  mkdir -p "${SERVICES_DIR}/certs" "${RECORD}/meta-data"
+  cp "${SERVICES_DIR}/cert.pem" "${SERVICES_DIR}/certs/ca.crt"
+  cp "${SERVICES_DIR}/cert.pem" "${RECORD}/ca.pem"
   for arch in amd64 arm64; do
     echo "${arch}" >"${BATS_TEST_TMPDIR}/${arch}.txt"
     "${PLUGIN_DIR}/tests/integration/oci_image.py" "${children}" "${arch}" "linux/${arch}" \
       "${BATS_TEST_TMPDIR}/${arch}.txt=/platform.txt" >/dev/null
-    push_image "${children}" "${arch}" "${services}/auth.json" "${services}/certs" \
-      "127.0.0.1:${port}/app:v1-linux-${arch}" >"${RECORD}/meta-data/kaniko-digest:app:linux%2F${arch}"
+    push_image "${children}" "${arch}" "${SERVICES_DIR}/auth.json" "${SERVICES_DIR}/certs" \
+      "127.0.0.1:${REGISTRY_PORT}/app:v1-linux-${arch}" >"${RECORD}/meta-data/kaniko-digest:app:linux%2F${arch}"
   done
-  CONFIG="{\"image\":\"app\",\"registry\":\"127.0.0.1:${port}\",\"auth\":\"none\",\"tags\":[\"v1\"],\"index\":[\"linux/amd64\",\"linux/arm64\"],\"registry-certificates\":{\"127.0.0.1:${port}\":\"/record/ca.pem\"}}"
+  CONFIG="{\"image\":\"app\",\"registry\":\"127.0.0.1:${REGISTRY_PORT}\",\"auth\":\"none\",\"tags\":[\"v1\"],\"index\":[\"linux/amd64\",\"linux/arm64\"],\"registry-certificates\":{\"127.0.0.1:${REGISTRY_PORT}\":\"/record/ca.pem\"}${1:-}}"
+}
+
+@test "an index step needs no Docker and no executor: busybox sh and the static helper put the index" {
+  index_children
+  local services="${SERVICES_DIR}" port="${REGISTRY_PORT}"
   POD_NETWORK=host run_job
   held="$(skopeo inspect --raw --authfile "${services}/auth.json" --cert-dir "${services}/certs" \
     "docker://127.0.0.1:${port}/app:v1" | jq -r '[.manifests[] | .platform.architecture] | join(" ")')"
@@ -321,28 +330,14 @@ executor_arg() { grep -x -- "$1" "${RECORD}/executor-args"; }
 }
 
 @test "a signed index from the step's container: the static helper signs with the job's identity, cosign verifies" {
-  local services="${BATS_TEST_TMPDIR}/registry" port children="${BATS_TEST_TMPDIR}/children" arch
-  mkdir -p "${services}"
-  port="$(start_registry "${services}" none)"
   start_sigstore "${BATS_TEST_TMPDIR}/sigstore"
-  echo '{"auths":{}}' >"${services}/auth.json"
-  mkdir -p "${services}/certs" "${RECORD}/meta-data"
-  cp "${services}/cert.pem" "${services}/certs/ca.crt"
-  cp "${services}/cert.pem" "${RECORD}/ca.pem"
-  for arch in amd64 arm64; do
-    echo "${arch}" >"${BATS_TEST_TMPDIR}/${arch}.txt"
-    "${PLUGIN_DIR}/tests/integration/oci_image.py" "${children}" "${arch}" "linux/${arch}" \
-      "${BATS_TEST_TMPDIR}/${arch}.txt=/platform.txt" >/dev/null
-    push_image "${children}" "${arch}" "${services}/auth.json" "${services}/certs" \
-      "127.0.0.1:${port}/app:v1-linux-${arch}" >"${RECORD}/meta-data/kaniko-digest:app:linux%2F${arch}"
-  done
-  CONFIG="{\"image\":\"app\",\"registry\":\"127.0.0.1:${port}\",\"auth\":\"none\",\"tags\":[\"v1\"],\"index\":[\"linux/amd64\",\"linux/arm64\"],\"registry-certificates\":{\"127.0.0.1:${port}\":\"/record/ca.pem\"},\"sign\":true,\"fulcio-url\":\"${FULCIO_URL}\",\"rekor-url\":\"${REKOR_URL}\"}"
+  index_children ",\"sign\":true,\"fulcio-url\":\"${FULCIO_URL}\",\"rekor-url\":\"${REKOR_URL}\""
   POD_NETWORK=host run_job -e "STAND_IN_OIDC_API=${STAND_IN_OIDC_API}"
   assert_equal "$(cat "${RECORD}/hook-status")" 0
   index="$(cat "${RECORD}/meta-data/kaniko-digest:app")"
-  assert_output --partial "kaniko: signed: 127.0.0.1:${port}/app:sha256-${index#sha256:}.sig"
-  CERT="${services}/cert.pem" DOCKER_CONFIG="${services}" run cosign_verify verify \
+  assert_output --partial "kaniko: signed: 127.0.0.1:${REGISTRY_PORT}/app:sha256-${index#sha256:}.sig"
+  CERT="${SERVICES_DIR}/cert.pem" DOCKER_CONFIG="${SERVICES_DIR}" run cosign_verify verify \
     --certificate-identity https://buildkite.com/acme/app --certificate-oidc-issuer "${OIDC_ISSUER}" \
-    "127.0.0.1:${port}/app@${index}"
+    "127.0.0.1:${REGISTRY_PORT}/app@${index}"
   assert_success
 }

@@ -2,16 +2,13 @@
 
 #include <boost/json.hpp>
 
+#include "json_checks.hpp"
 #include "registry/index.hpp"
 #include "sigstore/cosign.hpp"
 #include "util/sha256.hpp"
 
 using namespace kaniko;
-
-namespace {
-// Boost.JSON compares a value with a string_view, not with a std::string.
-boost::json::value as_json(std::string_view text) { return boost::json::string(text); }
-}  // namespace
+using kaniko::testing::as_json;
 namespace json = boost::json;
 
 namespace {

@@ -2,15 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include "json_checks.hpp"
 #include "sigstore/dsse.hpp"
 #include "util/base64.hpp"
 
 using namespace kaniko;
-
-namespace {
-// Boost.JSON compares a value with a string_view, not with a std::string.
-boost::json::value as_json(std::string_view text) { return boost::json::string(text); }
-}  // namespace
+using kaniko::testing::as_json;
 
 TEST_CASE("dsse: the pre-authentication encoding, as the DSSE specification's example", "[sigstore]") {
     CHECK(dsse_pae("http://example.com/HelloWorld", "hello world") ==

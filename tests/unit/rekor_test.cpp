@@ -3,15 +3,12 @@
 #include <boost/json.hpp>
 
 #include "fakes.hpp"
+#include "json_checks.hpp"
 #include "sigstore/rekor.hpp"
 #include "util/base64.hpp"
 
 using namespace kaniko;
-
-namespace {
-// Boost.JSON compares a value with a string_view, not with a std::string.
-boost::json::value as_json(std::string_view text) { return boost::json::string(text); }
-}  // namespace
+using kaniko::testing::as_json;
 using kaniko::testing::ScriptedHttp;
 
 namespace {

@@ -293,79 +293,15 @@ LogRelay log_relay(const BuildEnvironment& edges, BaseImageLog* bases = nullptr)
     });
 }
 
-std::string rfc3339(std::time_t when) {
-    std::tm utc{};
-    gmtime_r(&when, &utc);
-    char text[32];
-    return std::string(text, std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc));
-}
-
-// Each base image the executor pulled, with the digest its registry serves for that name: the
-// registry's own credentials for the step's registry, none elsewhere. One it cannot ask is named
-// without a digest, and said in the log.
-std::vector<BaseImage> resolve_base_images(const BuildPlan& plan, const BuildEnvironment& edges,
-                                           const CredentialSession& session, const std::vector<std::string>& names) {
-    const auto resolve = [&](const std::string& name) -> Expected<std::string> {
-        auto reference = parse_reference(name);
-        if (!reference) return reference.error();
-        if (!reference->digest.empty()) return reference->digest;
-        const auto own = reference->host == registry_host(plan.registry);
-        // Docker Hub's API lives on another host than its image names.
-        const auto host = reference->host == "docker.io" ? std::string("registry-1.docker.io") : reference->host;
-        RegistryClient client(edges.http, endpoint_for(host, plan.registry_certificates, plan.insecure_registries),
-                              own ? session.registry_login() : std::nullopt);
-        auto digest = client.manifest_digest(reference->repository, reference->tag);
-        if (!digest) return digest.error();
-        if (!*digest) return Error::failure("its registry has no such manifest");
-        return **digest;
-    };
-    std::vector<BaseImage> images;
-    for (const auto& name : names) {
-        auto digest = resolve(name);
-        if (!digest) {
-            fmt::print(edges.log, "kaniko: warning: provenance: the base image {} is named without a digest: {}\n",
-                       name, digest.error().message);
-        }
-        images.push_back({name, digest ? *digest : std::string()});
-    }
-    return images;
-}
-
-ProvenanceFacts provenance_facts(const BuildPlan& plan, const BuildEnvironment& edges, const std::string& digest,
-                                 std::vector<BaseImage> base_images, std::time_t started) {
-    auto facts = job_provenance_facts(edges.env);
-    facts.subject = plan.repository;
-    facts.digest = digest;
-    const auto configuration = plugin_configuration_json(edges.env);
-    facts.configuration = configuration ? *configuration : "{}";
-    facts.dockerfile = plan.dockerfile;
-    facts.base_images = std::move(base_images);
-    facts.builder_version = edges.version;
-    facts.started_on = rfc3339(started);
-    facts.finished_on = rfc3339(std::time(nullptr));
-    return facts;
-}
-
-// After the registry confirmed the push. A failure to sign leaves the image pushed, as cosign
-// leaves it, and the message says so.
-Expected<std::optional<SignedImage>> sign_pushed(const BuildPlan& plan, const BuildEnvironment& edges, LogRelay& relay,
-                                                 Destination* destination, const std::string& digest,
-                                                 const std::optional<ProvenanceFacts>& facts) {
-    if (!plan.signing) return std::optional<SignedImage>();
-    const auto unsigned_because = [&](std::string_view reason) {
-        return Error::failure(fmt::format("{}@{} is pushed but not signed: {}", plan.repository, digest, reason));
-    };
-    if (destination == nullptr) {
-        return unsigned_because("the helper cannot sign in to the registry on this agent (its credential helper is "
-                                "missing) to store the signature; install it, or use auth: oidc");
-    }
-    if (const auto signal = edges.runner.cancel_signal(); signal != 0) return Error::cancelled(signal);
-    auto signed_image = sign_image(plan, edges, relay, *destination, digest, facts);
-    if (!signed_image) {
-        if (signed_image.error().is_cancellation()) return signed_image.error();
-        return unsigned_because(signed_image.error().message);
-    }
-    return std::optional<SignedImage>(std::move(*signed_image));
+// Signing comes after the registry confirmed the push. When it fails, later steps may still use
+// the image, as they would after a separate signing step failed.
+Expected<std::optional<SignedImage>> sign_and_keep_pushed(const BuildPlan& plan, const BuildEnvironment& edges,
+                                                          LogRelay& relay, Destination* destination,
+                                                          const std::string& digest,
+                                                          const std::optional<ProvenanceFacts>& facts) {
+    auto signed_image = sign_pushed(plan, edges, relay, destination, digest, facts);
+    if (!signed_image) (void)edges.agent.set_meta_data(meta_data_of(plan, digest, std::nullopt));
+    return signed_image;
 }
 
 // How a build ended: the executor's exit code, and the digest it pushed when it succeeded.
@@ -418,15 +354,10 @@ Expected<Built> build_planned(const BuildPlan& plan, const BuildEnvironment& edg
     if (!digest) return digest.error();
     std::optional<ProvenanceFacts> facts;
     if (plan.signing && plan.signing->provenance) {
-        facts = provenance_facts(plan, edges, *digest, resolve_base_images(plan, edges, **session, bases.images()),
-                                 started_at);
+        facts = build_provenance(plan, edges, **session, *digest, bases.images(), started_at);
     }
-    auto signed_image = sign_pushed(plan, edges, relay, verifier ? &*verifier : nullptr, *digest, facts);
-    if (!signed_image) {
-        // Later steps may still use the image, as they would after a separate signing step failed.
-        (void)edges.agent.set_meta_data(meta_data_of(plan, *digest, std::nullopt));
-        return signed_image.error();
-    }
+    auto signed_image = sign_and_keep_pushed(plan, edges, relay, verifier ? &*verifier : nullptr, *digest, facts);
+    if (!signed_image) return signed_image.error();
     SuccessReport report{plan.repository, plan.destinations, *digest, plan.push, elapsed()};
     report.signed_image = std::move(*signed_image);
     if (auto reported = report_success(plan, edges, report, annotate_success); !reported) return reported.error();
@@ -531,11 +462,8 @@ Expected<int> push_index(const BuildPlan& plan, const BuildEnvironment& edges, C
         fmt::print(edges.log, "--- :kaniko: Pushing the index {} ({})\n", index.digest, *media_type);
         if (auto put = destination.put(index, plan.verify); !put) return put.error();
         if (plan.verify) fmt::print(edges.log, "kaniko: verified: every tag points to {}\n", index.digest);
-        auto signed_image = sign_pushed(plan, edges, relay, &destination, index.digest, std::nullopt);
-        if (!signed_image) {
-            (void)edges.agent.set_meta_data(meta_data_of(plan, index.digest, std::nullopt));
-            return signed_image.error();
-        }
+        auto signed_image = sign_and_keep_pushed(plan, edges, relay, &destination, index.digest, std::nullopt);
+        if (!signed_image) return signed_image.error();
         report.signed_image = std::move(*signed_image);
     }
     if (auto reported = report_success(plan, edges, report); !reported) return reported.error();

@@ -5,12 +5,16 @@
 
 #include <ctime>
 #include <ostream>
+#include <vector>
 
 #include "app/credential_session.hpp"
 #include "app/destination.hpp"
 #include "buildkite/agent.hpp"
 #include "buildkite/oidc.hpp"
+#include "config/source.hpp"
 #include "plan/plan.hpp"
+#include "registry/client.hpp"
+#include "registry/reference.hpp"
 #include "sigstore/cosign.hpp"
 #include "sigstore/dsse.hpp"
 #include "sigstore/ephemeral_key.hpp"
@@ -106,12 +110,10 @@ Expected<std::string> store_attestation(const BuildPlan& plan, const BuildEnviro
     return destination.add_signature(cosign_tag(digest, k_attestation_suffix), layer);
 }
 
-}  // namespace
-
 Expected<SignedImage> sign_image(const BuildPlan& plan, const BuildEnvironment& edges, LogRelay& relay,
                                  Destination& destination, const std::string& digest,
                                  const std::optional<ProvenanceFacts>& provenance) {
-    fmt::print(edges.log, "--- :closed_lock_with_key: Signing {}@{}\n", plan.repository, digest);
+    fmt::print(edges.log, "--- :lock: Signing {}@{}\n", plan.repository, digest);
     auto token = sigstore_token(plan, edges, relay);
     if (!token) return token.error();
     auto certified = certify(plan, edges, *token);
@@ -128,6 +130,79 @@ Expected<SignedImage> sign_image(const BuildPlan& plan, const BuildEnvironment& 
         fmt::print(edges.log, "kaniko: provenance: {}\n", *signed_image.attestation);
     }
     return signed_image;
+}
+
+std::string rfc3339(std::time_t when) {
+    std::tm utc{};
+    gmtime_r(&when, &utc);
+    char text[32];
+    return std::string(text, std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc));
+}
+
+std::vector<BaseImage> resolve_base_images(const BuildPlan& plan, const BuildEnvironment& edges,
+                                           const CredentialSession& session, const std::vector<std::string>& names) {
+    const auto resolve = [&](const std::string& name) -> Expected<std::string> {
+        auto reference = parse_reference(name);
+        if (!reference) return reference.error();
+        if (!reference->digest.empty()) return reference->digest;
+        const auto own = reference->host == registry_host(plan.registry);
+        // Docker Hub's API lives on another host than its image names.
+        const auto host = reference->host == "docker.io" ? std::string("registry-1.docker.io") : reference->host;
+        RegistryClient client(edges.http, endpoint_for(host, plan.registry_certificates, plan.insecure_registries),
+                              own ? session.registry_login() : std::nullopt);
+        auto digest = client.manifest_digest(reference->repository, reference->tag);
+        if (!digest) return digest.error();
+        if (!*digest) return Error::failure("its registry has no such manifest");
+        return **digest;
+    };
+    std::vector<BaseImage> images;
+    for (const auto& name : names) {
+        auto digest = resolve(name);
+        if (!digest) {
+            fmt::print(edges.log, "kaniko: warning: provenance: the base image {} is named without a digest: {}\n",
+                       name, digest.error().message);
+        }
+        images.push_back({name, digest ? *digest : std::string()});
+    }
+    return images;
+}
+
+}  // namespace
+
+ProvenanceFacts build_provenance(const BuildPlan& plan, const BuildEnvironment& edges, const CredentialSession& session,
+                                 const std::string& digest, const std::vector<std::string>& base_images,
+                                 std::time_t started) {
+    auto facts = job_provenance_facts(edges.env);
+    facts.subject = plan.repository;
+    facts.digest = digest;
+    const auto configuration = plugin_configuration_json(edges.env);
+    facts.configuration = configuration ? *configuration : "{}";
+    facts.dockerfile = plan.dockerfile;
+    facts.base_images = resolve_base_images(plan, edges, session, base_images);
+    facts.builder_version = edges.version;
+    facts.started_on = rfc3339(started);
+    facts.finished_on = rfc3339(std::time(nullptr));
+    return facts;
+}
+
+Expected<std::optional<SignedImage>> sign_pushed(const BuildPlan& plan, const BuildEnvironment& edges, LogRelay& relay,
+                                                 Destination* destination, const std::string& digest,
+                                                 const std::optional<ProvenanceFacts>& facts) {
+    if (!plan.signing) return std::optional<SignedImage>();
+    const auto unsigned_because = [&](std::string_view reason) {
+        return Error::failure(fmt::format("{}@{} is pushed but not signed: {}", plan.repository, digest, reason));
+    };
+    if (destination == nullptr) {
+        return unsigned_because("the helper cannot sign in to the registry on this agent (its credential helper is "
+                                "missing) to store the signature; install it, or use auth: oidc");
+    }
+    if (const auto signal = edges.runner.cancel_signal(); signal != 0) return Error::cancelled(signal);
+    auto signed_image = sign_image(plan, edges, relay, *destination, digest, facts);
+    if (!signed_image) {
+        if (signed_image.error().is_cancellation()) return signed_image.error();
+        return unsigned_because(signed_image.error().message);
+    }
+    return std::optional<SignedImage>(std::move(*signed_image));
 }
 
 }  // namespace kaniko

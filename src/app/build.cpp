@@ -77,19 +77,23 @@ Agent::MetaData meta_data_of(const BuildPlan& plan, const std::string& digest,
     const auto pinned = fmt::format("{}@{}", plan.repository, digest);
     std::string tags;
     for (const auto& destination : plan.destinations) tags += (tags.empty() ? "" : "\n") + destination;
+    Agent::MetaData values;
+    // The key's suffix: the image, and for a platform's build the platform too.
+    auto qualifier = plan.image;
     if (plan.platform) {
-        const auto qualifier = fmt::format("{}:{}", plan.image, to_string(*plan.platform));
-        return {{"kaniko-image:" + qualifier, pinned},
-                {platform_digest_key(plan.image, *plan.platform), digest},
-                {"kaniko-tags:" + qualifier, tags}};
+        qualifier += ":" + to_string(*plan.platform);
+        values = {{"kaniko-image:" + qualifier, pinned},
+                  {platform_digest_key(plan.image, *plan.platform), digest},
+                  {"kaniko-tags:" + qualifier, tags}};
+    } else {
+        values = {{"kaniko-image", pinned},
+                  {"kaniko-image:" + qualifier, pinned},
+                  {"kaniko-digest:" + qualifier, digest},
+                  {"kaniko-tags:" + qualifier, tags}};
     }
-    Agent::MetaData values{{"kaniko-image", pinned},
-                           {"kaniko-image:" + plan.image, pinned},
-                           {"kaniko-digest:" + plan.image, digest},
-                           {"kaniko-tags:" + plan.image, tags}};
     if (signed_image) {
-        values.emplace_back("kaniko-signature:" + plan.image, signed_image->signature);
-        if (signed_image->attestation) values.emplace_back("kaniko-attestation:" + plan.image, *signed_image->attestation);
+        values.emplace_back("kaniko-signature:" + qualifier, signed_image->signature);
+        if (signed_image->attestation) values.emplace_back("kaniko-attestation:" + qualifier, *signed_image->attestation);
     }
     return values;
 }

@@ -146,6 +146,8 @@ run_annotated() {
   assert_success
   digest="$(meta_data "kaniko-digest:${REPO}:linux/amd64")"
   assert_output --partial "kaniko: provenance: $(registry)/${REPO}:sha256-${digest#sha256:}.att"
+  assert_equal "$(meta_data "kaniko-attestation:${REPO}:linux/amd64")" "$(registry)/${REPO}:sha256-${digest#sha256:}.att"
+  assert_equal "$(meta_data "kaniko-signature:${REPO}:linux/amd64")" "$(registry)/${REPO}:sha256-${digest#sha256:}.sig"
 
   run_annotated 2
   assert_success

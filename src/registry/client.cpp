@@ -43,11 +43,27 @@ std::string refusal_detail(const RegistryClient::Answer& answer, std::string_vie
     return fmt::format("{} {} answered {}", method, url, answer.response.status);
 }
 
+// An answer other than the one expected: a refusal says what the credentials may not do (`action`:
+// pull or push); any other status, what the registry said ({"errors":[{"code":...}]}), on one line.
+Error unexpected_answer(const RegistryClient::Answer& answer, std::string_view method, const std::string& url,
+                        std::string_view action) {
+    if (refused(answer.response.status)) {
+        return Error::failure(fmt::format("{}; the credentials may not {} this repository",
+                                          refusal_detail(answer, method, url), action));
+    }
+    auto said = answer.response.body.substr(0, 300);
+    std::replace(said.begin(), said.end(), '\n', ' ');
+    return Error::failure(fmt::format("{} {} answered {}{}{}", method, url, answer.response.status,
+                                      said.empty() ? "" : ": ", said));
+}
+
 }  // namespace
 
 RegistryEndpoint endpoint_for(const std::string& host, const std::map<std::string, std::string>& certificates,
                               const std::vector<std::string>& insecure) {
-    RegistryEndpoint endpoint{host, std::find(insecure.begin(), insecure.end(), host) != insecure.end(), std::nullopt};
+    // Docker Hub's API lives on another host than its image names.
+    RegistryEndpoint endpoint{host == "docker.io" ? std::string("registry-1.docker.io") : host,
+                              std::find(insecure.begin(), insecure.end(), host) != insecure.end(), std::nullopt};
     if (const auto found = certificates.find(host); found != certificates.end()) endpoint.ca_file = found->second;
     return endpoint;
 }
@@ -151,11 +167,7 @@ Expected<std::optional<HttpResponse>> RegistryClient::read_manifest(const std::s
     if (!answer) return answer.error();
     const auto status = answer->response.status;
     if (status == 404) return std::optional<HttpResponse>();
-    if (refused(status)) {
-        return Error::failure(fmt::format("{}; the credentials may not pull this repository",
-                                          refusal_detail(*answer, method, url)));
-    }
-    if (status != 200) return Error::failure(fmt::format("{} {} answered {}", method, url, status));
+    if (status != 200) return unexpected_answer(*answer, method, url, "pull");
     return std::optional<HttpResponse>(std::move(answer->response));
 }
 
@@ -196,11 +208,7 @@ Expected<std::string> RegistryClient::fetch_blob(const std::string& repository, 
     const auto url = fmt::format("{}/v2/{}/blobs/{}", base_url(), repository, digest);
     auto answer = send(request_for("GET", url), pull_scope(repository));
     if (!answer) return answer.error();
-    if (answer->response.status != 200) {
-        return Error::failure(refused(answer->response.status) ? refusal_detail(*answer, "GET", url)
-                                                                : fmt::format("GET {} answered {}", url,
-                                                                              answer->response.status));
-    }
+    if (answer->response.status != 200) return unexpected_answer(*answer, "GET", url, "pull");
     if ("sha256:" + sha256_hex(answer->response.body) != digest) {
         return Error::failure(fmt::format("GET {} served a blob that is not {}", url, digest));
     }
@@ -213,20 +221,15 @@ Status RegistryClient::upload_blob(const std::string& repository, const std::str
     auto head = send(request_for("HEAD", blob_url), push_scope(repository));
     if (!head) return head.error();
     if (head->response.status == 200) return Ok{};
-    const auto failed = [&](const Answer& answer, std::string_view method, const std::string& url) {
-        if (refused(answer.response.status)) {
-            return Error::failure(fmt::format("{}; the credentials may not push to this repository",
-                                              refusal_detail(answer, method, url)));
-        }
-        return Error::failure(fmt::format("{} {} answered {}", method, url, answer.response.status));
-    };
     const auto sessions_url = fmt::format("{}/v2/{}/blobs/uploads/", base_url(), repository);
     auto post = request_for("POST", sessions_url);
     post.body = std::string();
     auto session = send(post, push_scope(repository));
     if (!session) return session.error();
     auto location = session->response.header("location");
-    if (session->response.status != 202 || location.empty()) return failed(*session, "POST", sessions_url);
+    if (session->response.status != 202 || location.empty()) {
+        return unexpected_answer(*session, "POST", sessions_url, "push to");
+    }
     if (location.starts_with('/')) location = base_url() + location;
     auto put = request_for("PUT", fmt::format("{}{}digest={}", location, location.find('?') == std::string::npos ? '?' : '&',
                                               url_encode(digest)));
@@ -234,7 +237,10 @@ Status RegistryClient::upload_blob(const std::string& repository, const std::str
     put.body = content;
     auto stored = send(put, push_scope(repository));
     if (!stored) return stored.error();
-    if (stored->response.status != 201) return failed(*stored, "PUT", sessions_url);
+    // The session's URL without its query: the upload's state is no business of a message.
+    if (stored->response.status != 201) {
+        return unexpected_answer(*stored, "PUT", location.substr(0, location.find('?')), "push to");
+    }
     return Ok{};
 }
 
@@ -252,14 +258,7 @@ Expected<std::optional<std::string>> RegistryClient::put_manifest(const std::str
         auto stored = answer->response.header("docker-content-digest");
         return stored.empty() ? std::optional<std::string>() : std::optional<std::string>(std::move(stored));
     }
-    if (refused(status)) {
-        return Error::failure(fmt::format("{}; the credentials may not push to this repository",
-                                          refusal_detail(*answer, "PUT", url)));
-    }
-    // The registry says why in its body ({"errors":[{"code":"MANIFEST_BLOB_UNKNOWN",...}]}).
-    auto said = answer->response.body.substr(0, 300);
-    std::replace(said.begin(), said.end(), '\n', ' ');
-    return Error::failure(fmt::format("PUT {} answered {}: {}", url, status, said));
+    return unexpected_answer(*answer, "PUT", url, "push to");
 }
 
 }  // namespace kaniko

@@ -94,7 +94,8 @@ private:
     std::map<std::string, std::string> m_tokens;  // scope -> bearer token
 };
 
-// How to reach `host`: over plain HTTP when it is listed as insecure, with its CA file when it has one.
+// How to reach `host` (docker.io at registry-1.docker.io): over plain HTTP when it is listed as
+// insecure, with its CA file when it has one.
 RegistryEndpoint endpoint_for(const std::string& host, const std::map<std::string, std::string>& certificates,
                               const std::vector<std::string>& insecure);
 

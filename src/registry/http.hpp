@@ -15,10 +15,10 @@
 namespace kaniko {
 
 struct HttpRequest {
-    std::string method = "GET";  // GET, HEAD or PUT
+    std::string method = "GET";  // GET, HEAD, PUT or POST
     std::string url;
     std::vector<std::string> headers;  // "Name: value"
-    std::optional<std::string> body;   // what a PUT sends
+    std::optional<std::string> body;   // what a PUT or POST sends
     std::optional<BasicCredentials> basic;
     std::optional<std::string> ca_file;  // trust this CA instead of the system store
 };

@@ -190,3 +190,15 @@ TEST_CASE("client: a refused or failed upload says where", "[client]") {
     REQUIRE_FALSE(failed);
     CHECK(failed.error().message.find("answered 400") != std::string::npos);
 }
+
+TEST_CASE("client: where a host's registry API is reached", "[client]") {
+    const std::map<std::string, std::string> certificates{{"r.local:5000", "/etc/r.pem"}};
+    const std::vector<std::string> insecure{"127.0.0.1:5000"};
+    const auto hub = endpoint_for("docker.io", certificates, insecure);
+    CHECK(hub.host == "registry-1.docker.io");
+    CHECK_FALSE(hub.plain_http);
+    const auto own = endpoint_for("r.local:5000", certificates, insecure);
+    CHECK(own.host == "r.local:5000");
+    CHECK(own.ca_file == "/etc/r.pem");
+    CHECK(endpoint_for("127.0.0.1:5000", certificates, insecure).plain_http);
+}

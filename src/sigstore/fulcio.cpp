@@ -6,24 +6,11 @@
 #include <algorithm>
 
 #include "registry/http.hpp"
+#include "sigstore/service.hpp"
 
 namespace kaniko {
 
 namespace json = boost::json;
-
-std::string service_message(std::string_view body) {
-    boost::system::error_code ec;
-    const auto value = json::parse(body, ec);
-    std::string message;
-    if (!ec && value.is_object()) {
-        if (const auto* said = value.as_object().if_contains("message"); said != nullptr && said->is_string()) {
-            message = std::string(said->as_string());
-        }
-    }
-    if (message.empty()) message = std::string(body.substr(0, 300));
-    std::replace(message.begin(), message.end(), '\n', ' ');
-    return quote_value(message);
-}
 
 std::string signing_cert_request(std::string_view token, std::string_view public_key_pem, std::string_view proof) {
     const json::object request{
@@ -66,14 +53,10 @@ Expected<CertificateChain> read_signing_cert_answer(long status, std::string_vie
 
 Expected<CertificateChain> request_certificate(HttpClient& http, std::string_view fulcio_url, std::string_view token,
                                                std::string_view public_key_pem, std::string_view proof) {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = fmt::format("{}/api/v2/signingCert", fulcio_url);
-    request.headers = {"Content-Type: application/json", "Accept: application/json", "Expect:"};
-    request.body = signing_cert_request(token, public_key_pem, proof);
-    auto response = http.send(request);
+    const auto url = fmt::format("{}/api/v2/signingCert", fulcio_url);
+    auto response = post_json(http, url, signing_cert_request(token, public_key_pem, proof));
     if (!response) return response.error();
-    return read_signing_cert_answer(response->status, response->body, request.url);
+    return read_signing_cert_answer(response->status, response->body, url);
 }
 
 }  // namespace kaniko

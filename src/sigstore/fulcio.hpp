@@ -26,7 +26,4 @@ Expected<CertificateChain> read_signing_cert_answer(long status, std::string_vie
 Expected<CertificateChain> request_certificate(HttpClient& http, std::string_view fulcio_url, std::string_view token,
                                                std::string_view public_key_pem, std::string_view proof);
 
-// The message a Sigstore service's JSON error body carries ({"code":..,"message":..}), cut to one line.
-std::string service_message(std::string_view body);
-
 }  // namespace kaniko

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "registry/http.hpp"
-#include "sigstore/fulcio.hpp"
+#include "sigstore/service.hpp"
 #include "util/base64.hpp"
 
 namespace kaniko {
@@ -65,12 +65,8 @@ Expected<LogEntry> read_log_entry_answer(long status, std::string_view body, std
 }
 
 Expected<LogEntry> record_entry(HttpClient& http, std::string_view rekor_url, std::string entry) {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = fmt::format("{}/api/v1/log/entries", rekor_url);
-    request.headers = {"Content-Type: application/json", "Accept: application/json", "Expect:"};
-    request.body = std::move(entry);
-    auto response = http.send(request);
+    const auto url = fmt::format("{}/api/v1/log/entries", rekor_url);
+    auto response = post_json(http, url, std::move(entry));
     if (!response) return response.error();
     // A retried POST whose first attempt was stored meets the entry it made: Rekor names it.
     if (const auto location = response->header("location"); response->status == 409 && !location.empty()) {
@@ -81,7 +77,7 @@ Expected<LogEntry> record_entry(HttpClient& http, std::string_view rekor_url, st
         if (!response) return response.error();
         return read_log_entry_answer(response->status, response->body, existing.url);
     }
-    return read_log_entry_answer(response->status, response->body, request.url);
+    return read_log_entry_answer(response->status, response->body, url);
 }
 
 }  // namespace kaniko

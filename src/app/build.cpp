@@ -325,8 +325,10 @@ Expected<Built> build_planned(const BuildPlan& plan, const BuildEnvironment& edg
     if (auto checked = check_before_credentials(plan, edges, *executor); !checked) return checked.error();
     auto private_dir = TempDir::create(edges.temp_root, temp_dir_prefix(plan.job_scope));
     if (!private_dir) return private_dir.error();
+    // Only a provenance needs the base images the executor names: no other build scans its output.
     BaseImageLog bases;
-    auto relay = log_relay(edges, &bases);
+    const bool provenance = plan.signing && plan.signing->provenance;
+    auto relay = log_relay(edges, provenance ? &bases : nullptr);
     auto session = CredentialSession::open(plan, edges, relay, private_dir->path());
     if (!session) return session.error();
     if (auto checked = (*session)->check_token(); !checked) return checked.error();
@@ -357,7 +359,7 @@ Expected<Built> build_planned(const BuildPlan& plan, const BuildEnvironment& edg
     auto digest = confirm_push(plan, dirs, verifier ? &*verifier : nullptr, edges.log);
     if (!digest) return digest.error();
     std::optional<ProvenanceFacts> facts;
-    if (plan.signing && plan.signing->provenance) {
+    if (provenance) {
         facts = build_provenance(plan, edges, **session, *digest, bases.images(), started_at);
     }
     auto signed_image = sign_and_keep_pushed(plan, edges, relay, verifier ? &*verifier : nullptr, *digest, facts);

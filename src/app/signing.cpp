@@ -4,6 +4,7 @@
 #include <fmt/ostream.h>
 
 #include <ctime>
+#include <map>
 #include <ostream>
 #include <vector>
 
@@ -141,16 +142,20 @@ std::string rfc3339(std::time_t when) {
 
 std::vector<BaseImage> resolve_base_images(const BuildPlan& plan, const BuildEnvironment& edges,
                                            const CredentialSession& session, const std::vector<std::string>& names) {
+    // One client per registry: bases from one host share its challenge and its tokens.
+    std::map<std::string, RegistryClient> clients;
+    const auto client_for = [&](const std::string& host) -> RegistryClient& {
+        const auto own = host == registry_host(plan.registry);
+        return clients
+            .try_emplace(host, edges.http, endpoint_for(host, plan.registry_certificates, plan.insecure_registries),
+                         own ? session.registry_login() : std::nullopt)
+            .first->second;
+    };
     const auto resolve = [&](const std::string& name) -> Expected<std::string> {
         auto reference = parse_reference(name);
         if (!reference) return reference.error();
         if (!reference->digest.empty()) return reference->digest;
-        const auto own = reference->host == registry_host(plan.registry);
-        // Docker Hub's API lives on another host than its image names.
-        const auto host = reference->host == "docker.io" ? std::string("registry-1.docker.io") : reference->host;
-        RegistryClient client(edges.http, endpoint_for(host, plan.registry_certificates, plan.insecure_registries),
-                              own ? session.registry_login() : std::nullopt);
-        auto digest = client.manifest_digest(reference->repository, reference->tag);
+        auto digest = client_for(reference->host).manifest_digest(reference->repository, reference->tag);
         if (!digest) return digest.error();
         if (!*digest) return Error::failure("its registry has no such manifest");
         return **digest;

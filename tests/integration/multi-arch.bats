@@ -12,10 +12,7 @@ load stand_in_executor
 load registry
 
 setup_file() {
-  [[ "$(id -u)" == 0 ]] || skip "needs root to start a private dockerd"
-  SERVICES="$(mktemp -d /tmp/kaniko-multi-arch.XXXXXX)"
-  export SERVICES
-  start_push_services "${SERVICES}"
+  start_push_services multi-arch
 
   # The children: one file each, the config naming the platform; umoci has no --variant, so arm/v7's
   # is written by oci_image.py.
@@ -29,19 +26,13 @@ setup_file() {
   "${PLUGIN_DIR}/tests/integration/oci_image.py" "${CHILDREN}" arm-v7 linux/arm/v7 "${SERVICES}/arm-v7.txt=/platform.txt" >/dev/null
 }
 
-teardown_file() {
-  stop_push_services "${SERVICES}"
-  rm -rf "${SERVICES}"
-}
+teardown_file() { stop_push_services; }
 
 setup() {
   kaniko_setup
   use_push_services
   export REPO="t${BATS_TEST_NUMBER}/app"
-  export DOCKER_CONFIG="${BATS_TEST_TMPDIR}/docker-config"
-  mkdir -p "${DOCKER_CONFIG}"
-  printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$(registry)" "$(printf 'ci:%s' "${REGISTRY_PASSWORD}" | base64 -w0)" \
-    >"${DOCKER_CONFIG}/config.json"
+  login_htpasswd
 }
 
 registry() { echo "127.0.0.1:${HTPASSWD_PORT}"; }

@@ -10,38 +10,24 @@ load stand_in_executor
 load registry
 
 setup_file() {
-  [[ "$(id -u)" == 0 ]] || skip "needs root to start a private dockerd"
-  SERVICES="$(mktemp -d /tmp/kaniko-registries.XXXXXX)"
-  export SERVICES
-  start_push_services "${SERVICES}"
+  start_push_services registries
 
   make_image "${SERVICES}/layout" built "built by the plugin"
   make_image "${SERVICES}/layout" older "pushed before"
 }
 
-teardown_file() {
-  stop_push_services "${SERVICES}"
-  rm -rf "${SERVICES}"
-}
+teardown_file() { stop_push_services; }
 
 setup() {
   kaniko_setup
   use_push_services
-  mkdir -p "${BATS_TEST_TMPDIR}/docker-config"
   export PUSH_LAYOUT="${SERVICES}/layout" PUSH_TAG=built
   # Each test has a repository of its own.
   export REPO="t${BATS_TEST_NUMBER}/app"
-  login ci "${REGISTRY_PASSWORD}"
+  login_htpasswd
 }
 
 registry() { echo "127.0.0.1:${HTPASSWD_PORT}"; }
-
-# login USER PASSWORD: the agent's Docker config for the htpasswd registry.
-login() {
-  export DOCKER_CONFIG="${BATS_TEST_TMPDIR}/docker-config"
-  printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$(registry)" "$(printf '%s:%s' "$1" "$2" | base64 -w0)" \
-    >"${DOCKER_CONFIG}/config.json"
-}
 
 # htpasswd_config EXTRA: the plugin's configuration for the htpasswd registry, plus EXTRA attributes.
 htpasswd_config() {
@@ -82,7 +68,7 @@ digest_of() {
 }
 
 @test "wrong credentials fail in pre-flight and the executor never starts" {
-  login ci wrong-password
+  login_htpasswd ci wrong-password
   htpasswd_config ''
   run_hook command
   assert_failure 1
@@ -100,7 +86,7 @@ digest_of() {
 }
 
 @test "skip-if-exists: tags that exist already are reported without a build" {
-  login ci "${REGISTRY_PASSWORD}"
+  login_htpasswd
   existing="$(push_image "${SERVICES}/layout" older "${DOCKER_CONFIG}/config.json" "${SERVICES}/certs" "$(registry)/${REPO}:v1")"
   push_image "${SERVICES}/layout" older "${DOCKER_CONFIG}/config.json" "${SERVICES}/certs" "$(registry)/${REPO}:latest" >/dev/null
   htpasswd_config ',"skip-if-exists":true'

@@ -11,19 +11,15 @@ load registry
 load sigstore
 
 setup_file() {
-  [[ "$(id -u)" == 0 ]] || skip "needs root to start a private dockerd"
-  SERVICES="$(mktemp -d /tmp/kaniko-signing.XXXXXX)"
-  export SERVICES
-  start_push_services "${SERVICES}"
+  start_push_services signing
   start_sigstore "${SERVICES}/sigstore"
   make_image "${SERVICES}/layout" built "built by the plugin"
   make_image "${SERVICES}/layout" other "another image"
 }
 
 teardown_file() {
-  stop_sigstore "${SERVICES}/sigstore"
-  stop_push_services "${SERVICES}"
-  rm -rf "${SERVICES}"
+  [[ -z "${SERVICES:-}" ]] || stop_sigstore "${SERVICES}/sigstore"
+  stop_push_services
 }
 
 setup() {
@@ -33,10 +29,7 @@ setup() {
   export REPO="t${BATS_TEST_NUMBER}/app"
   export BUILDKITE_PIPELINE_SLUG=app BUILDKITE_BRANCH=main BUILDKITE_REPO=https://github.com/acme/app.git
   export BUILDKITE_STEP_KEY=image BUILDKITE_COMMAND=""
-  export DOCKER_CONFIG="${BATS_TEST_TMPDIR}/docker-config"
-  mkdir -p "${DOCKER_CONFIG}"
-  printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$(registry)" "$(printf 'ci:%s' "${REGISTRY_PASSWORD}" | base64 -w0)" \
-    >"${DOCKER_CONFIG}/config.json"
+  login_htpasswd
 }
 
 registry() { echo "127.0.0.1:${HTPASSWD_PORT}"; }

@@ -13,21 +13,27 @@ build_stand_in_executor() {
   rm -rf "${rootfs}"
 }
 
-# start_push_services DIR: what a test file that builds through the stand-in needs (load
-# scripts/lib/dockerd and registry too): a private dockerd in DIR/dockerd (DOCKERD_DIR), the
-# stand-in as the default executor image, both test registries, and REAL_DOCKER for kaniko-push.
+# start_push_services NAME: in setup_file, what a test file that builds through the stand-in needs
+# (load scripts/lib/dockerd and registry too), in a directory of its own, SERVICES (/tmp/kaniko-NAME.*):
+# a private dockerd in SERVICES/dockerd (DOCKERD_DIR), the stand-in as the default executor image,
+# both test registries, and REAL_DOCKER for kaniko-push. Skips the file unless run as root.
 start_push_services() {
-  export DOCKERD_DIR="$1/dockerd"
+  [[ "$(id -u)" == 0 ]] || skip "needs root to start a private dockerd"
+  SERVICES="$(mktemp -d "/tmp/kaniko-$1.XXXXXX")"
+  export SERVICES DOCKERD_DIR="${SERVICES}/dockerd"
   start_dockerd "${DOCKERD_DIR}"
   build_stand_in_executor ghcr.io/osscontainertools/kaniko:v1.28.3
-  start_test_registries "$1"
+  start_test_registries "${SERVICES}"
   REAL_DOCKER="$(command -v docker)"
   export REAL_DOCKER
 }
 
+# stop_push_services: in teardown_file, everything start_push_services started and made.
 stop_push_services() {
-  stop_test_registries "$1"
-  stop_dockerd "$1/dockerd"
+  [[ -n "${SERVICES:-}" ]] || return 0
+  stop_test_registries "${SERVICES}"
+  stop_dockerd "${SERVICES}/dockerd"
+  rm -rf "${SERVICES}"
 }
 
 # use_push_services: per test, the real docker CLI with tests/integration/kaniko-push in front, its
@@ -36,4 +42,13 @@ use_push_services() {
   DOCKER_STAND_IN="${PLUGIN_DIR}/tests/integration/kaniko-push" use_real_docker
   export PUSH_CERT_DIR="${SERVICES}/certs" PUSH_RECORD="${BATS_TEST_TMPDIR}/executor-runs"
   touch "${PUSH_RECORD}"
+}
+
+# login_htpasswd [USER PASSWORD]: the agent's Docker config (DOCKER_CONFIG, per test) for the
+# htpasswd registry, as ci with the right password unless told otherwise.
+login_htpasswd() {
+  export DOCKER_CONFIG="${BATS_TEST_TMPDIR}/docker-config"
+  mkdir -p "${DOCKER_CONFIG}"
+  printf '{"auths":{"%s":{"auth":"%s"}}}\n' "127.0.0.1:${HTPASSWD_PORT}" \
+    "$(printf '%s:%s' "${1:-ci}" "${2:-${REGISTRY_PASSWORD}}" | base64 -w0)" >"${DOCKER_CONFIG}/config.json"
 }

@@ -217,7 +217,9 @@ executor_arg() { grep -x -- "$1" "${RECORD}/executor-args"; }
   assert_equal "$(cat "${RECORD}/hook-status")" 1
   assert_output --partial 'kaniko: `RUN echo compiling; echo "ld: cannot find -lssl" >&2; exit 3` in stage 0 (FROM base.test/busybox:1) failed with exit status 3'
   annotation="$(cat "${RECORD}/annotations")"
-  [[ "${annotation}" == *"<p>Its output:</p>"*"compiling"*"ld: cannot find -lssl"* ]]
+  # stdout and stderr come through two pipes, in either order: each must be in the output.
+  [[ "${annotation}" == *"<p>Its output:</p>"*"compiling"* ]]
+  [[ "${annotation}" == *"<p>Its output:</p>"*"ld: cannot find -lssl"* ]]
   [[ "${annotation}" != *"Retrieving image manifest"* ]]
   assert_equal "$(cat "${RECORD}/docker-config-after")" ""
 }
